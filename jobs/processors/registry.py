@@ -1,0 +1,124 @@
+"""The processors Parqueue knows, keyed by file extension (the shape of Picard's ``formats/registry.py``).
+
+Every consumer of "which files can Parqueue read" asks this one registry: ``run``'s folder scan, the
+window's file dialog filters, the macOS document types in ``build.spec``. Processor modules are imported
+lazily, so listing extensions costs nothing and a worker only loads the readers it uses.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from jobs.processors.base import ProcessFunction
+
+
+@dataclass(frozen=True)
+class ProcessorInfo:
+    name: str
+    kind: str  # "table", "text" or "image": what the user sees
+    module: str  # imported on first use; must define ``process``
+    extensions: tuple[str, ...]  # lower case, with the dot; compound ones like ".csv.gz" allowed
+    description: str
+
+    def load(self) -> ProcessFunction:
+        module = importlib.import_module(self.module)
+        func: ProcessFunction = module.process
+        return func
+
+
+_REGISTRY: dict[str, ProcessorInfo] = {}
+_BY_EXTENSION: dict[str, ProcessorInfo] = {}
+
+
+def register(info: ProcessorInfo) -> None:
+    _REGISTRY[info.name] = info
+    for ext in info.extensions:
+        _BY_EXTENSION[ext] = info
+
+
+def processors() -> Iterator[ProcessorInfo]:
+    return iter(_REGISTRY.values())
+
+
+def by_name(name: str) -> ProcessorInfo:
+    return _REGISTRY[name]
+
+
+def extensions() -> list[str]:
+    return sorted(_BY_EXTENSION)
+
+
+def _suffixes(path: Path) -> Iterable[str]:
+    """Candidate extensions, longest first: ``a.csv.gz`` gives ``.csv.gz`` then ``.gz``."""
+    name = path.name.lower()
+    parts = name.split(".")
+    for i in range(1, len(parts)):
+        yield "." + ".".join(parts[i:])
+
+
+def for_path(path: Path) -> ProcessorInfo | None:
+    """The processor for a file by its extension, or None when Parqueue does not read that kind of file."""
+    for ext in _suffixes(path):
+        info = _BY_EXTENSION.get(ext)
+        if info is not None:
+            return info
+    return None
+
+
+def is_supported(path: Path) -> bool:
+    return for_path(path) is not None
+
+
+def kinds() -> dict[str, list[str]]:
+    """Extensions per kind, for file dialogs and document types."""
+    out: dict[str, list[str]] = {}
+    for info in _REGISTRY.values():
+        out.setdefault(info.kind, []).extend(info.extensions)
+    return out
+
+
+register(
+    ProcessorInfo(
+        name="text",
+        kind="text",
+        module="jobs.processors.text",
+        extensions=(".txt", ".md", ".markdown", ".log", ".json", ".rtf", ".pdf"),
+        description="Text documents",
+    )
+)
+register(
+    ProcessorInfo(
+        name="csv",
+        kind="table",
+        module="jobs.processors.csv",
+        extensions=tuple(
+            base + comp
+            for base in (".csv", ".tsv", ".psv", ".tab")
+            for comp in ("", ".gz", ".zst", ".bz2")
+        ),
+        description="Delimited text tables",
+    )
+)
+register(
+    ProcessorInfo(
+        name="excel",
+        kind="table",
+        module="jobs.processors.excel",
+        extensions=(".xlsx", ".xlsm", ".xls", ".ods"),
+        description="Spreadsheets",
+    )
+)
+register(
+    ProcessorInfo(
+        name="image",
+        kind="image",
+        module="jobs.processors.image",
+        extensions=(
+            ".png", ".jpg", ".jpeg", ".jpe", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".heic", ".heif",
+        ),
+        description="Images",
+    )
+)
