@@ -1,0 +1,1 @@
+"""Parqueue's command line: the same engine as the window, headless, for scripts and servers."""

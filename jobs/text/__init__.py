@@ -1,0 +1,1 @@
+"""Text helpers: encoding detection and streaming word counts."""
