@@ -108,11 +108,13 @@ def exif_for_copy(im: Image.Image, policy: str) -> bytes | None:
 
     ``keep``: unchanged; ``strip_gps``: everything but the GPS directory; ``strip``: nothing.
     """
-    if policy == "strip":
-        return None
     raw = im.info.get("exif")
+    # Only an EXIF block the file carried counts: for a TIFF, getexif() is the file's own structure
+    # (strip offsets, compression), which must not be pasted into another file.
+    if policy == "strip" or not isinstance(raw, bytes) or not raw:
+        return None
     if policy == "keep":
-        return raw if isinstance(raw, bytes) else (im.getexif().tobytes() if im.getexif() else None)
+        return raw
     try:
         exif = im.getexif()
         if not exif:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
+from PIL import Image, ImageSequence
 
 from jobs.images.exif import ExifFields, exif_for_copy
 from jobs.images.probe import Probe
@@ -97,10 +97,13 @@ def write_optimized(
             for key in _METADATA_KEYS:
                 picture.info.pop(key, None)
         picture.save(path, target.format, **kwargs)
+    elif target.format == "TIFF" and policy != "keep":
+        # The TIFF writer copies XMP and IPTC from the open file's pages; plain copies carry none.
+        pages = [_writable(frame.copy(), "TIFF", probe.bits) for frame in ImageSequence.Iterator(im)]
+        pages[0].save(path, "TIFF", save_all=True, append_images=pages[1:], **kwargs)
     else:
         im.save(path, target.format, save_all=True, **kwargs)
-    same_format = target.format == probe.format or (target.format == "JPEG" and probe.format == "JPEG")
-    if same_format and policy == "keep" and path.stat().st_size >= source.stat().st_size:
+    if target.format == probe.format and policy == "keep" and path.stat().st_size >= source.stat().st_size:
         # Our re-encode did not beat the original's own compression: the original is the best copy.
         shutil.copyfile(source, path)
         warnings.append("the original was already well compressed; the optimized copy is the original file")
@@ -127,8 +130,10 @@ def _save_options(im: Image.Image, fmt: str, exif: ExifFields, policy: str) -> d
     if icc and fmt != "GIF":
         opts["icc_profile"] = icc  # colour, not personal data: kept under every policy
     exif_bytes = exif_for_copy(im, policy)
-    if fmt != "GIF":
-        opts["exif"] = exif_bytes or b""
+    if exif_bytes and fmt not in ("GIF", "TIFF"):
+        opts["exif"] = exif_bytes
+    elif fmt == "HEIF":
+        opts["exif"] = None  # pillow-heif would otherwise take the source's EXIF from im.info
     if policy == "keep" and fmt in ("JPEG", "WEBP", "PNG") and im.info.get("xmp"):
         opts["xmp"] = im.info["xmp"]
     if fmt == "JPEG":

@@ -18,8 +18,9 @@ from jobs.processors.base import ProcessingError
 
 pillow_heif.register_heif_opener()
 
-# Pillow's format names we accept; MPO is how Pillow names camera JPEGs that carry a second, preview image.
-PILLOW_FORMATS = ("JPEG", "MPO", "PNG", "GIF", "BMP", "TIFF", "WEBP", "HEIF")
+# Pillow's format names we accept. Camera JPEGs carrying a second (preview) image come back with format
+# "MPO", through the JPEG opener: MPO is not an opener of its own.
+PILLOW_FORMATS = ("JPEG", "PNG", "GIF", "BMP", "TIFF", "WEBP", "HEIF")
 
 # The name users know each format by, and the extensions that honestly announce it.
 EXTENSIONS: dict[str, tuple[str, ...]] = {
@@ -104,8 +105,8 @@ def open_image(path: Path, max_pixels: int | None) -> tuple[Image.Image, Probe]:
     safety.allow_pillow(max_pixels)
     try:
         im = Image.open(path, formats=PILLOW_FORMATS)
-    except Image.DecompressionBombError as exc:  # Pillow's backstop fired first (a looser global)
-        raise ProcessingError(f"the picture is too large to decode safely ({exc})") from None
+    except Image.DecompressionBombError as exc:  # Pillow's backstop, beyond twice its global
+        raise safety.from_pillow_bomb(exc, max_pixels) from None
     except (UnidentifiedImageError, SyntaxError, ValueError, EOFError, OSError) as exc:
         raise ProcessingError(f"the {sniffed} header is damaged or unsupported ({exc})") from None
     try:

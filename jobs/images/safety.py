@@ -8,6 +8,7 @@ inside (GIF frames larger than the screen, for instance).
 
 from __future__ import annotations
 
+import re
 import threading
 import warnings
 from collections.abc import Callable
@@ -41,17 +42,29 @@ def allow_pillow(max_pixels: int | None) -> None:
         Image.MAX_IMAGE_PIXELS = max_pixels // 2 + 1
 
 
-def check_pixels(size: tuple[int, int], max_pixels: int | None, what: str = "The image") -> None:
+def check_pixels(size: tuple[int, int], max_pixels: int | None, what: str = "the picture") -> None:
     """Refuse a declared size above the limit (``max_pixels`` None or 0: no limit)."""
     width, height = size
     if width <= 0 or height <= 0:
         raise ProcessingError(f"{what} declares an empty size ({width}×{height}); the file is damaged")
     if max_pixels and width * height > max_pixels:
-        raise ProcessingError(
-            f"{what} declares {width}×{height} pixels ({width * height / 1e6:,.0f} megapixels), more than "
-            f"the limit of {max_pixels / 1e6:,.0f} megapixels; it was not decoded, to protect memory. "
-            "Raise the 'max_pixels' setting if you trust this file."
-        )
+        raise ProcessingError(too_large(f"{width}×{height} pixels", width * height, max_pixels, what))
+
+
+def too_large(declared: str, pixels: int, max_pixels: int | None, what: str = "the picture") -> str:
+    limit = f"the limit of {max_pixels / 1e6:,.0f} megapixels" if max_pixels else "what Pillow accepts"
+    return (
+        f"{what} declares {declared} ({pixels / 1e6:,.0f} megapixels), more than {limit}; it was not "
+        "decoded, to protect memory (a possible decompression bomb). Raise the 'max_pixels' setting if "
+        "you trust this file."
+    )
+
+
+def from_pillow_bomb(exc: Image.DecompressionBombError, max_pixels: int | None) -> ProcessingError:
+    """Our message for Pillow's own guard, which fires inside ``Image.open`` beyond twice its global."""
+    found = re.search(r"\((\d+) pixels\)", str(exc))
+    pixels = int(found.group(1)) if found else 0
+    return ProcessingError(too_large(f"{pixels:,} pixels", pixels, max_pixels))
 
 
 def is_truncation(exc: BaseException) -> bool:

@@ -39,9 +39,10 @@ def request_reduced_decode(im: Image.Image, box: int) -> None:
     Only effective before the pixels are loaded; a no-op for formats without reduced decoding.
     """
     if im.format in ("JPEG", "MPO"):
-        # draft() picks a 1/2^k scale whose result is still at least ``box`` on each side; once the
-        # pixels are loaded it finds no tile to configure and changes nothing.
-        im.draft(None, (box, box))
+        # draft() picks the smallest 1/2^k scale still covering the size asked for: ask for the fitted
+        # size, not the box, or a 4:3 picture decodes at twice the scale it needs. Once the pixels are
+        # loaded it finds no tile to configure and changes nothing.
+        im.draft(None, fit(im.size, box))
 
 
 def has_alpha(im: Image.Image) -> bool:

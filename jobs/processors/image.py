@@ -183,7 +183,7 @@ def _load(im: Image.Image, source: Path, settings: _Settings, probe: Probe) -> t
         im.load()
         return im, None
     except Image.DecompressionBombError as exc:
-        raise ProcessingError(f"the picture is too large to decode safely ({exc})") from None
+        raise safety.from_pillow_bomb(exc, settings.max_pixels) from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         if not safety.is_truncation(exc):
             raise ProcessingError(f"the {probe.format} data is damaged and cannot be decoded ({exc})") from None
@@ -215,6 +215,9 @@ def _optimize(
         ]
     try:
         return write_optimized(im, path, target, probe, exif, settings.metadata, source)
+    except Image.DecompressionBombError:
+        path.unlink(missing_ok=True)
+        return ["no optimized copy: a later frame declares a size above the limit"]
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         path.unlink(missing_ok=True)
         if probe.frames > 1 and safety.is_truncation(exc):
