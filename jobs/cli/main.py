@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from jobs import __version__
@@ -43,6 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_arguments(p)
     p.set_defaults(func=check.execute)
 
+    from jobs.cli import serve
+
+    p = sub.add_parser("serve", help="run the worker pool headless until stopped",
+                       description="Hold the worker pool without a window (servers, background mode).")
+    serve.add_arguments(p)
+    p.set_defaults(func=serve.execute)
+
     p = sub.add_parser("catalog", help="one Parquet catalog of processed images, tables and texts",
                        description="Write one Parquet with a row per image (and per table/text job) "
                        "from job ids or output folders.")
@@ -77,17 +85,22 @@ def _catalog(args: argparse.Namespace) -> int:
     return execute(args)
 
 
+GuiLauncher = Callable[[list[str]], int]
+_gui_launcher: GuiLauncher | None = None
+
+
 def _gui(args: argparse.Namespace) -> int:
-    try:
-        from desktop_app.app import run_app
-    except ImportError as exc:
-        print(f"The window is not available ({exc}). Use `parqueue run PATH...` for headless work; "
+    if _gui_launcher is None:
+        print("The window is not part of this installation. Use `parqueue run PATH...` for headless work; "
               "see `parqueue --help`.", file=sys.stderr)
         return 2
-    return run_app([str(p) for p in args.paths])
+    return _gui_launcher([str(p) for p in args.paths])
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, gui: GuiLauncher | None = None) -> int:
+    """``gui`` opens the window; the engine cannot import Qt itself, so the entry point passes it in."""
+    global _gui_launcher
+    _gui_launcher = gui
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     if not argv:

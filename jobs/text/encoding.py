@@ -63,11 +63,46 @@ def detect_encoding(sample: bytes, declared: str | None = None) -> Detected:
         codecs.getincrementaldecoder("utf-8")("strict").decode(sample, final=False)
         return Detected("utf-8", 0, "utf-8")
     except UnicodeDecodeError:
-        pass
+        if _mostly_utf8(sample):
+            # Mostly valid UTF-8 with a few stray bytes: a file that changed encoding part-way. Reading it
+            # as UTF-8 keeps the bulk right, and the decoder counts and reports the stray bytes.
+            return Detected("utf-8", 0, "utf-8")
+    if _plausible_western(sample):
+        return Detected("cp1252", 0, "detector")
     best = from_bytes(sample).best()
     if best is None:
         raise ProcessingError("looks like a binary file, not text (no text encoding fits it)")
     return Detected(codecs.lookup(best.encoding).name, 0, "detector")
+
+
+def _mostly_utf8(sample: bytes) -> bool:
+    text = sample.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    multibyte = sum(1 for ch in text if ord(ch) > 127) - bad
+    return multibyte >= 4 * bad and multibyte > 0
+
+
+# Accented Latin letters and the typographic punctuation Windows editors produce.
+_WESTERN = frozenset(
+    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿœŒšŠžŽ€„“”‘’–—…«»°£§¿¡·×"
+)
+
+
+def _plausible_western(sample: bytes) -> bool:
+    """True when the bytes read as Windows-1252 give only ordinary Western letters and punctuation.
+
+    Statistical detectors cannot tell cp1252 from cp1250 or Mac Roman on short European texts (they often
+    pick cp1250 for German); a user's legacy export is overwhelmingly cp1252, so it is tried first and
+    kept only when every non-ASCII character it yields is one a Western text would contain.
+    """
+    try:
+        text = sample.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    extended = [ch for ch in text if ord(ch) > 127]
+    if not extended:
+        return False
+    return all(ch in _WESTERN for ch in extended)
 
 
 class CountingDecoder:
