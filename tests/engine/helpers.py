@@ -45,10 +45,11 @@ def wait_for(
     deadline = time.monotonic() + timeout
     while True:
         job = store.get(job_id)
-        assert job is not None
-        if predicate(job):
+        if job is not None and predicate(job):
             return job
         if time.monotonic() > deadline:
+            if job is None:
+                raise AssertionError(f"job {job_id} never appeared")
             raise AssertionError(f"job {job_id} stayed {job.state.value} ({job.done}/{job.total}): {job.error}")
         time.sleep(0.05)
 
