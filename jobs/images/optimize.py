@@ -26,6 +26,7 @@ METADATA_OPTIONS = ("keep", "strip", "strip_gps")
 JPEG_QUALITY = 85
 WEBP_QUALITY = 80
 HEIF_QUALITY = 80
+PNG_OPTIMIZE_MAX_PIXELS = 2_000_000
 
 # (suffix, Pillow format) of the "same" copy. BMP has no compression Pillow writes, so it becomes PNG:
 # lossless, and what "optimized BMP" can only sensibly mean.
@@ -138,7 +139,12 @@ def _save_options(im: Image.Image, fmt: str, exif: ExifFields, policy: str) -> d
         opts["xmp"] = im.info["xmp"]
     if fmt == "JPEG":
         opts.update(quality=JPEG_QUALITY, optimize=True)
-    elif fmt == "PNG" or fmt == "GIF":
+    elif fmt == "PNG":
+        # zlib's hardest setting took 6 s on a 3 MP photo for 6 % less; past a few megapixels it is
+        # not worth it (photos shrink with WebP, not with PNG effort).
+        if im.width * im.height <= PNG_OPTIMIZE_MAX_PIXELS:
+            opts.update(optimize=True)
+    elif fmt == "GIF":
         opts.update(optimize=True)
     elif fmt == "TIFF":
         opts.update(compression="tiff_adobe_deflate")

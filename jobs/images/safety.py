@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Callable
 from typing import TypeVar
 
+import numpy as np
 from PIL import Image, ImageFile
 
 from jobs.processors.base import ProcessingError
@@ -23,6 +24,9 @@ DEFAULT_MAX_PIXELS = 178_956_970  # Pillow's own hard limit (2 × MAX_IMAGE_PIXE
 # Our check decides; Pillow's warning below its hard limit would only be noise (or an error under
 # ``-W error``), and ``warnings.catch_warnings`` is not thread-safe, so it is silenced once, here.
 warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+
+# Less than this share of rows decoded is not a usable picture, just a strip along the top.
+MIN_DECODED_SHARE = 0.1
 
 _truncated_lock = threading.Lock()
 _T = TypeVar("_T")
@@ -91,8 +95,17 @@ def tolerating_truncation(action: Callable[[], _T]) -> _T:
             ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
-def has_picture(im: Image.Image) -> bool:
-    """False when a tolerated decode produced nothing but the filler colour (no usable picture)."""
-    extrema = im.getextrema()
-    bands = extrema if isinstance(extrema[0], tuple) else (extrema,)
-    return any(lo != hi for lo, hi in bands)  # type: ignore[misc]
+def decoded_share(im: Image.Image) -> float:
+    """The share of rows, from the top, that hold picture data after a tolerated truncated decode.
+
+    Decoders fill what they never received with one colour (grey for JPEG, black for PNG) from where
+    the data stopped to the bottom: the rows equal to a one-colour last row are counted as missing.
+    """
+    arr = np.asarray(im)
+    if arr.size == 0:
+        return 0.0
+    if not (arr[-1] == arr[-1, 0]).all():
+        return 1.0  # the last row has detail: the data reached the bottom
+    rows = arr.reshape(arr.shape[0], -1)
+    different = np.flatnonzero(~(rows == rows[-1]).all(axis=1))
+    return 0.0 if different.size == 0 else (int(different[-1]) + 1) / arr.shape[0]

@@ -187,6 +187,7 @@ def _load(im: Image.Image, source: Path, settings: _Settings, probe: Probe) -> t
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         if not safety.is_truncation(exc):
             raise ProcessingError(f"the {probe.format} data is damaged and cannot be decoded ({exc})") from None
+        exc_text = str(exc)
     im.close()
     retry = Image.open(source, formats=PILLOW_FORMATS)
     try:
@@ -196,10 +197,12 @@ def _load(im: Image.Image, source: Path, settings: _Settings, probe: Probe) -> t
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         retry.close()
         raise ProcessingError(f"the {probe.format} file is truncated and cannot be decoded ({exc})") from None
-    if not safety.has_picture(retry):
+    share = safety.decoded_share(retry)
+    if share < safety.MIN_DECODED_SHARE:
         retry.close()
-        raise ProcessingError(f"the {probe.format} file is truncated before any picture data")
-    return retry, "the file is truncated or damaged; the missing part of the picture is filled in grey"
+        raise ProcessingError(f"the {probe.format} file is truncated before its picture data ({exc_text})")
+    missing = "" if share >= 1.0 else f"; only the top {share:.0%} of the picture could be decoded"
+    return retry, f"the file is truncated or damaged ({exc_text}){missing}"
 
 
 def _optimize(
