@@ -43,7 +43,9 @@ class JobProgress:
         self.job_id = job_id
         self.stop = stop
         self.started = time.monotonic()
-        self._last_write = 0.0
+        # The claim already wrote "running, 0 done": the first progress write can wait its turn, so a
+        # small file costs no progress write at all.
+        self._last_write = self.started
         self.done = 0
         self.total = 0
 
@@ -95,7 +97,8 @@ def run_job(store: SqliteJobStore, job_id: int, worker: str, stop: threading.Eve
     progress = JobProgress(store, job.id, stop)
     started = time.perf_counter()
     try:
-        sweep_partials(out_dir, owner)
+        if job.attempt > 1:
+            sweep_partials(out_dir, owner)  # what a killed earlier attempt left behind
         st = check_input(source)
         progress(0, st.st_size)
         info = registry.by_name(job.processor)

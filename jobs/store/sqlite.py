@@ -282,6 +282,7 @@ class SqliteJobStore:
             self._set(conn, job_id, seq, {
                 "state": JobState.RUNNING, "attempt": job.attempt + 1, "started_at": now,
                 "finished_at": None, "worker": worker, "heartbeat": now, "done": 0, "rate": 0.0,
+                "total": job.size or job.total,
                 "error": None, "cancel_requested": False,
             })
             return self._get_in(conn, job_id)
