@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -26,6 +25,8 @@ from jobs.store.sqlite import SqliteJobStore
 log = logging.getLogger(__name__)
 
 SUPERVISE_SECONDS = 0.5
+QUICK_DEATH_SECONDS = 3.0
+MAX_QUICK_DEATHS = 5
 LOST_CHECK_SECONDS = 5.0
 
 
@@ -50,6 +51,9 @@ class WorkerPool:
         self._mutex = threading.Lock()
         self.owner = False
         self.restarts = 0
+        self._started_at: dict[int, float] = {}
+        self._quick_deaths = 0
+        self.broken: str | None = None  # why the pool gave up starting workers, if it did
 
     # -- life cycle ---------------------------------------------------------------------------------
 
@@ -89,6 +93,7 @@ class WorkerPool:
             if stderr is not subprocess.DEVNULL:
                 stderr.close()
         log.debug("pool: started worker pid %s", proc.pid)
+        self._started_at[proc.pid] = time.monotonic()
         return proc
 
     def resize(self, size: int) -> None:
@@ -165,12 +170,20 @@ class WorkerPool:
                 if code is None:
                     continue
                 died += 1
-                log.warning("pool: worker pid %s exited with %s; starting a new one", proc.pid, code)
+                lived = time.monotonic() - self._started_at.pop(proc.pid, 0.0)
+                self._quick_deaths = self._quick_deaths + 1 if lived < QUICK_DEATH_SECONDS else 0
+                log.warning("pool: worker pid %s exited with %s after %.1f s", proc.pid, code, lived)
                 self.restarts += 1
                 if self._stop.is_set():
+                    continue
+                if self._quick_deaths >= MAX_QUICK_DEATHS:
+                    # A worker that dies at start will die again: say so instead of spinning forever.
+                    self.broken = (f"worker processes exit right after starting ({self._quick_deaths} times); "
+                                   f"see {self.log_file or 'the log'}")
+                    log.error("pool: %s", self.broken)
                     continue
                 self._procs[i] = self._spawn()
         return died
 
 
-__all__ = ["WorkerPool", "default_workers", "sys"]
+__all__ = ["WorkerPool", "default_workers"]

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from jobs import paths
+from jobs import config, paths
 from jobs.cli.records import job_record
 from jobs.logsetup import log_file
 from jobs.pool import WorkerPool, default_workers
@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders (recursive)")
     parser.add_argument("--out", type=Path, help="output folder (default: %(default)s)", default=None)
     parser.add_argument("--workers", type=int, default=None,
-                        help=f"worker processes (default: CPU count, {default_workers()})")
+                        help=f"worker processes (default: the setting, else the CPU count, {default_workers()})")
     parser.add_argument("--json", action="store_true", help="print one JSON object per job, one a line")
     tables = parser.add_argument_group("tables")
     tables.add_argument("--encoding", help="text encoding of CSV files (default: detected)")
@@ -125,7 +125,8 @@ def execute(args: argparse.Namespace) -> int:
     if not files:
         print("parqueue run: nothing to process", file=sys.stderr)
         return EXIT_USAGE
-    out_dir = (args.out or paths.default_output_dir()).expanduser()
+    settings = config.load()
+    out_dir = (args.out or settings.out_dir()).expanduser()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -135,12 +136,13 @@ def execute(args: argparse.Namespace) -> int:
     data_dir = paths.data_dir()
     store = open_store(data_dir)
     queue = JobQueue(data_dir)
-    pool = WorkerPool(data_dir, store, queue, args.workers, log_file=log_file("workers.log"))
+    pool = WorkerPool(data_dir, store, queue, args.workers or settings.worker_count(),
+                      log_file=log_file("workers.log"))
     owner = pool.start()
     if not owner:
         print("note: another Parqueue pool serves this data folder; its workers will run these jobs",
               file=sys.stderr)
-    submitted = submit_files(store, queue, files, out_dir, _options(args))
+    submitted = submit_files(store, queue, files, out_dir, {**settings.job_options(), **_options(args)})
     for dup in submitted.duplicates:
         print(f"already queued as job {dup.id} ({dup.state.value}), not queued twice: {dup.path}",
               file=sys.stderr)
@@ -159,6 +161,11 @@ def execute(args: argparse.Namespace) -> int:
                     if args.json:
                         print(json.dumps(job_record(job), default=str), flush=True)
                 display.update(job, len(finished))
+            if pool.broken:
+                display.stop()
+                print(f"parqueue run: {pool.broken}", file=sys.stderr)
+                pool.stop()
+                return EXIT_FAILED
             if len(finished) < len(wanted):
                 time.sleep(POLL_SECONDS)
     except KeyboardInterrupt:

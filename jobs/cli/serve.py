@@ -9,7 +9,7 @@ import threading
 import time
 from typing import Any
 
-from jobs import paths
+from jobs import config, paths
 from jobs.logsetup import log_file
 from jobs.pool import WorkerPool
 from jobs.queue import JobQueue
@@ -31,7 +31,8 @@ def execute(args: argparse.Namespace) -> int:
     data_dir = paths.data_dir()
     store = open_store(data_dir)
     queue = JobQueue(data_dir)
-    pool = WorkerPool(data_dir, store, queue, args.workers, log_file=log_file("workers.log"))
+    pool = WorkerPool(data_dir, store, queue, args.workers or config.load().worker_count(),
+                      log_file=log_file("workers.log"))
     stop = threading.Event()
 
     def request_stop(signum: int, frame: Any) -> None:

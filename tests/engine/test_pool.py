@@ -182,3 +182,17 @@ def test_killing_the_pool_owner_stops_every_worker_and_a_new_pool_resumes(engine
     job = wait_final(engine.store, job.id, timeout=120)
     assert job.state == JobState.COMPLETED and job.attempt == 2
     assert _words(job.outputs) == dict(want)
+
+
+def test_a_pool_whose_workers_cannot_start_says_so_instead_of_spinning(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jobs.pool
+
+    monkeypatch.setattr(jobs.pool, "self_command", lambda *a: [sys.executable, "-c", "raise SystemExit(3)"])
+    pool = engine.pool(2)
+    pool.start()
+    deadline = time.monotonic() + 20
+    while pool.broken is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert pool.broken is not None and "exit right after starting" in pool.broken
