@@ -196,3 +196,15 @@ def test_a_pool_whose_workers_cannot_start_says_so_instead_of_spinning(
     while pool.broken is None and time.monotonic() < deadline:
         time.sleep(0.1)
     assert pool.broken is not None and "exit right after starting" in pool.broken
+
+
+def test_only_one_pool_runs_per_data_folder_and_a_passive_one_takes_over(engine: Engine) -> None:
+    first = engine.pool(1)
+    second = engine.pool(1)
+    assert first.start() is True
+    assert second.start() is False and second.alive == 0
+    first.stop()
+    deadline = time.monotonic() + 10
+    while not second.owner and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert second.owner and second.alive == 1
