@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -125,7 +127,11 @@ class WorkerPool:
     def _terminate(procs: list[subprocess.Popen[bytes]], timeout: float = 5.0) -> None:
         for proc in procs:
             if proc.poll() is None:
-                proc.terminate()
+                if sys.platform == "win32":
+                    # The worker's SIGBREAK handler records its job as interrupted; terminate() would not.
+                    proc.send_signal(signal.CTRL_BREAK_EVENT)
+                else:
+                    proc.terminate()
         deadline = time.monotonic() + timeout
         for proc in procs:
             try:
