@@ -55,10 +55,15 @@ def check_pixels(size: tuple[int, int], max_pixels: int | None, what: str = "the
         raise ProcessingError(too_large(f"{width}×{height} pixels", width * height, max_pixels, what))
 
 
+def megapixels(pixels: int) -> str:
+    value = pixels / 1e6
+    return f"{value:,.0f} megapixels" if value >= 10 else f"{value:.2g} megapixels"
+
+
 def too_large(declared: str, pixels: int, max_pixels: int | None, what: str = "the picture") -> str:
-    limit = f"the limit of {max_pixels / 1e6:,.0f} megapixels" if max_pixels else "what Pillow accepts"
+    limit = f"the limit of {megapixels(max_pixels)}" if max_pixels else "what Pillow accepts"
     return (
-        f"{what} declares {declared} ({pixels / 1e6:,.0f} megapixels), more than {limit}; it was not "
+        f"{what} declares {declared} ({megapixels(pixels)}), more than {limit}; it was not "
         "decoded, to protect memory (a possible decompression bomb). Raise the 'max_pixels' setting if "
         "you trust this file."
     )

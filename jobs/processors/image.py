@@ -213,8 +213,8 @@ def _optimize(
     if probe.frames > 1 and settings.max_pixels and frames_pixels > settings.max_pixels:
         # Animated writers hold every frame in memory: the limit applies to all of them together.
         return [
-            f"no optimized copy: its {probe.frames} frames hold {frames_pixels / 1e6:,.0f} megapixels in all, "
-            f"more than the limit of {settings.max_pixels / 1e6:,.0f}"
+            f"no optimized copy: its {probe.frames} frames hold {safety.megapixels(frames_pixels)} in all, "
+            f"more than the limit of {safety.megapixels(settings.max_pixels)}"
         ]
     try:
         return write_optimized(im, path, target, probe, exif, settings.metadata, source)
