@@ -1,0 +1,73 @@
+"""Starting the window: ``run_app()`` is what ``python main.py`` (no arguments) calls.
+
+The window shows before anything slow happens: the worker pool starts, and the job store is read, only
+once the event loop runs; pyarrow and Pillow load on first use in worker threads.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from jobs import APP_ID, APP_NAME, __version__
+from jobs.logsetup import TailHandler, setup_logging
+
+if TYPE_CHECKING:
+    from desktop_app.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QCoreApplication.setOrganizationName(APP_NAME)
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setApplicationVersion(__version__)
+    QGuiApplication.setDesktopFileName(APP_ID)
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    return QApplication(argv if argv is not None else sys.argv[:1])
+
+
+def build_window(app: QApplication, tail: TailHandler | None = None) -> MainWindow:
+    """Translations, icons, error reporting and the window itself (shown by the caller)."""
+    from desktop_app import i18n, icons
+    from desktop_app.engine import Engine
+    from desktop_app.main_window import MainWindow
+    from desktop_app.settings import Settings
+
+    i18n.install(app)
+    app.setWindowIcon(icons.app_icon())
+    settings = Settings(app)
+    engine = Engine(settings, parent=app)
+    return MainWindow(engine, settings, tail)
+
+
+def run_app(paths: list[str]) -> int:
+    """Open the window, queue ``paths`` (files given on the command line or by the OS), run until closed."""
+    tail = setup_logging()
+    from desktop_app.errors import ErrorReporter, route_qt_messages
+
+    route_qt_messages()
+    app = create_application()
+    reporter = ErrorReporter(app)
+    reporter.install()
+    window = build_window(app, tail)
+    window.show()
+
+    def after_shown() -> None:
+        window.start()
+        window.queue_paths([Path(p) for p in paths])
+
+    QTimer.singleShot(0, after_shown)
+    log.info("Parqueue %s window open", __version__)
+    code = app.exec()
+    reporter.uninstall()
+    return int(code)

@@ -1,0 +1,37 @@
+"""Closing the window while jobs run: keep processing in the background, or stop and resume next time."""
+
+from __future__ import annotations
+
+import enum
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+
+class CloseChoice(enum.Enum):
+    BACKGROUND = "background"
+    STOP = "stop"
+    CANCEL = "cancel"
+
+
+def ask_close(parent: QWidget) -> CloseChoice:
+    t = QCoreApplication.translate
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(t("CloseDialog", "Jobs are still running"))
+    box.setText(t("CloseDialog", "Some jobs have not finished yet."))
+    box.setInformativeText(t(
+        "CloseDialog",
+        "Keep processing them in the background, or stop now and resume them the next time Parqueue starts?",
+    ))
+    background = box.addButton(t("CloseDialog", "Keep processing in background"), QMessageBox.ButtonRole.AcceptRole)
+    stop = box.addButton(t("CloseDialog", "Stop, resume next time"), QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(background)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is background:
+        return CloseChoice.BACKGROUND
+    if clicked is stop:
+        return CloseChoice.STOP
+    return CloseChoice.CANCEL

@@ -1,0 +1,141 @@
+"""What was detected in a file (encoding, delimiter, header row, decimal mark, sheets), editable, with Re-run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app import icons
+from jobs.states import JobState
+from jobs.store.base import Job
+
+ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16", "mac-roman", "shift_jis", "gb18030")
+DELIMITERS = ((",", ", (comma)"), (";", "; (semicolon)"), ("\t", "tab"), ("|", "| (pipe)"))
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def detected_value(job: Job, key: str) -> Any:
+    """The user's choice for ``key`` if any, else what the processor detected and reported."""
+    if job.options.get(key) is not None:
+        return job.options[key]
+    value = job.metrics.get(key)
+    if value is None and key == "sheet":
+        value = job.metrics.get("sheets")
+    return value
+
+
+class OptionsCard(QGroupBox):
+    """Shown for table (and text) jobs.
+
+    Signals:
+        rerunRequested(int, object): the job id and the options to run it with (``dict``).
+    """
+
+    rerunRequested = Signal(int, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Detected"), parent)
+        self.encoding = QComboBox()
+        self.encoding.setEditable(True)
+        self.encoding.addItems(list(ENCODINGS))
+        self.delimiter = QComboBox()
+        for value, label in DELIMITERS:
+            self.delimiter.addItem(label, value)
+        self.header = QComboBox()
+        self.header.addItem(self.tr("First row holds column names"), True)
+        self.header.addItem(self.tr("No header row"), False)
+        self.decimal = QComboBox()
+        self.decimal.addItem(self.tr(". (point)"), ".")
+        self.decimal.addItem(self.tr(", (comma)"), ",")
+        self.sheets = QLineEdit()
+        self.sheets.setPlaceholderText(self.tr("all sheets"))
+        self.rerun = QPushButton(icons.action_icon("rerun"), self.tr("Re-run"))
+        self.rerun.clicked.connect(self._rerun)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.form = QFormLayout()
+        self.form.addRow(self.tr("Encoding:"), self.encoding)
+        self.form.addRow(self.tr("Delimiter:"), self.delimiter)
+        self.form.addRow(self.tr("Header:"), self.header)
+        self.form.addRow(self.tr("Decimal mark:"), self.decimal)
+        self.form.addRow(self.tr("Sheets:"), self.sheets)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.summary, 1)
+        buttons.addWidget(self.rerun)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addLayout(buttons)
+        self.job: Job | None = None
+
+    def _set_row_visible(self, field: QWidget, visible: bool) -> None:
+        self.form.setRowVisible(field, visible)
+
+    def show_job(self, job: Job | None) -> None:
+        """Refill the fields only when the job or its state changed, so edits in progress survive."""
+        previous = self.job
+        self.job = job
+        if job is None or job.kind not in ("table", "text"):
+            self.hide()
+            return
+        self.show()
+        self.rerun.setEnabled(job.state.is_final or job.state == JobState.INTERRUPTED)
+        self.rerun.setToolTip("" if self.rerun.isEnabled() else self.tr("Available when the job has finished."))
+        if previous is not None and previous.id == job.id and previous.state == job.state:
+            return
+        is_excel = Path(job.path).suffix.lower() in EXCEL_SUFFIXES
+        is_table = job.kind == "table"
+        self._set_row_visible(self.encoding, not is_excel)
+        self._set_row_visible(self.delimiter, is_table and not is_excel)
+        self._set_row_visible(self.header, is_table)
+        self._set_row_visible(self.decimal, is_table and not is_excel)
+        self._set_row_visible(self.sheets, is_excel)
+        self.setTitle(self.tr("Detected — change and Re-run") if job.state.is_final else self.tr("Detected"))
+        encoding = detected_value(job, "encoding")
+        self.encoding.setCurrentText(str(encoding) if encoding else "utf-8")
+        delimiter = detected_value(job, "delimiter")
+        index = self.delimiter.findData(delimiter) if delimiter is not None else 0
+        self.delimiter.setCurrentIndex(max(0, index))
+        header = detected_value(job, "header")
+        self.header.setCurrentIndex(0 if header is None or bool(header) else 1)
+        decimal = detected_value(job, "decimal")
+        self.decimal.setCurrentIndex(1 if decimal == "," else 0)
+        sheets = detected_value(job, "sheet")
+        self.sheets.setText(", ".join(map(str, sheets)) if isinstance(sheets, list) else str(sheets or ""))
+        known = [k for k in ("encoding", "delimiter", "header", "decimal", "sheets") if k in job.metrics]
+        self.summary.setText(self.tr("Detected by the processor.") if known else
+                             self.tr("Nothing reported yet; these are the defaults."))
+
+    def options(self) -> dict[str, Any]:
+        job = self.job
+        if job is None:
+            return {}
+        out: dict[str, Any] = {}
+        if self.form.isRowVisible(self.encoding):
+            out["encoding"] = self.encoding.currentText().strip() or None
+        if self.form.isRowVisible(self.delimiter):
+            out["delimiter"] = self.delimiter.currentData()
+        if self.form.isRowVisible(self.header):
+            out["header"] = bool(self.header.currentData())
+        if self.form.isRowVisible(self.decimal):
+            out["decimal"] = self.decimal.currentData()
+        if self.form.isRowVisible(self.sheets):
+            names = [s.strip() for s in self.sheets.text().split(",") if s.strip()]
+            out["sheet"] = names or None
+        return {k: v for k, v in out.items() if v is not None}
+
+    def _rerun(self) -> None:
+        if self.job is not None:
+            self.rerunRequested.emit(self.job.id, self.options())
