@@ -27,6 +27,7 @@ JPEG_QUALITY = 85
 WEBP_QUALITY = 80
 HEIF_QUALITY = 80
 PNG_OPTIMIZE_MAX_PIXELS = 2_000_000
+JPEG_OPTIMIZE_MAX_PIXELS = 50_000_000
 
 # (suffix, Pillow format) of the "same" copy. BMP has no compression Pillow writes, so it becomes PNG:
 # lossless, and what "optimized BMP" can only sensibly mean.
@@ -138,7 +139,9 @@ def _save_options(im: Image.Image, fmt: str, exif: ExifFields, policy: str) -> d
     if policy == "keep" and fmt in ("JPEG", "WEBP", "PNG") and im.info.get("xmp"):
         opts["xmp"] = im.info["xmp"]
     if fmt == "JPEG":
-        opts.update(quality=JPEG_QUALITY, optimize=True)
+        # Huffman optimisation makes libjpeg hold every coefficient of the picture (as much memory
+        # again as the pixels): above this size memory matters more than the last ~15 %.
+        opts.update(quality=JPEG_QUALITY, optimize=im.width * im.height <= JPEG_OPTIMIZE_MAX_PIXELS)
     elif fmt == "PNG":
         # zlib's hardest setting took 6 s on a 3 MP photo for 6 % less; past a few megapixels it is
         # not worth it (photos shrink with WebP, not with PNG effort).

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from image_samples import RED, H, W, photo
+from image_samples import RED, H, W, camera_exif, photo
 from PIL import ExifTags, Image
 
 from jobs.processors.base import ProcessResult
@@ -174,3 +174,14 @@ def test_duplicates_share_perceptual_hash(tmp_path: Path, run: Run) -> None:
     a, b, c = (row(run(p))["perceptual_hash_int"] for p in (original, smaller, other))
     assert hamming(a, b) <= 6
     assert hamming(a, c) > 20
+
+
+def test_heic_orientation_is_applied_once(tmp_path: Path, run: Run) -> None:
+    source = tmp_path / "turned.heic"
+    photo().save(source, "HEIF", quality=80, exif=camera_exif(orientation=6, gps=False).tobytes())
+    result = run(source, optimized=False)
+    record = row(result)
+    assert record["orientation"] == 6 and record["camera_make"] == "Canon"
+    with Image.open(output(result, "_thumb.jpg")) as thumb:
+        assert thumb.size == (225, 300)  # turned by the decoder, not turned again by us
+        assert close(thumb.getpixel((thumb.width - 3, 3)), RED, 40)
