@@ -16,7 +16,22 @@ def open_window(paths: list[str]) -> int:
     return run_app(paths)
 
 
+def _give_windowed_app_a_console() -> None:
+    """The Windows app is built without a console (no black window behind the GUI); when it is started
+    from a terminal with a command (``Parqueue.exe run ...``), print to that terminal instead."""
+    if sys.platform != "win32" or not getattr(sys, "frozen", False) or sys.stdout is not None:
+        return
+    import ctypes
+    import os
+
+    attached = len(sys.argv) > 1 and ctypes.windll.kernel32.AttachConsole(-1)  # ATTACH_PARENT_PROCESS
+    target = "CONOUT$" if attached else os.devnull
+    sys.stdout = open(target, "w", encoding="utf-8", buffering=1)  # noqa: SIM115
+    sys.stderr = open(target, "w", encoding="utf-8", buffering=1)  # noqa: SIM115
+
+
 def main() -> int:
+    _give_windowed_app_a_console()
     from jobs.cli.main import main as cli_main
 
     return cli_main(gui=open_window)
