@@ -107,14 +107,12 @@ def _is_metadata(path: Path) -> bool:
 def _read(entry: CatalogEntry) -> pa.Table:
     table = pq.read_table(entry.path)
     names = set(table.column_names)
+    n = table.num_rows
     kind = entry.kind
-    if kind is None and "kind" in names:
-        kind = None  # the file states its own kind; keep the column as it is
-    elif kind is None:
+    if kind is None and "kind" not in names:  # a file with its own ``kind`` column keeps it
         kind = "image" if entry.path.name.endswith(IMAGE_SUFFIX) else (
             "text" if names & _TEXT_COLUMNS else "table"
         )
-    n = table.num_rows
     if kind is not None:
         table = _put(table, "kind", pa.array([kind] * n, pa.string()))
     if entry.source is not None:

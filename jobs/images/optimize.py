@@ -98,6 +98,10 @@ def write_optimized(
         if policy != "keep":
             for key in _METADATA_KEYS:
                 picture.info.pop(key, None)
+        if not _profile_fits(kwargs.get("icc_profile"), picture.mode):
+            # CMYK or grey pixels converted to RGB for this writer: the old profile would misdescribe them.
+            kwargs.pop("icc_profile", None)
+            picture.info.pop("icc_profile", None)
         picture.save(path, target.format, **kwargs)
     elif target.format == "TIFF" and policy != "keep":
         # The TIFF writer copies XMP and IPTC from the open file's pages; plain copies carry none.
@@ -110,6 +114,20 @@ def write_optimized(
         shutil.copyfile(source, path)
         warnings.append("the original was already well compressed; the optimized copy is the original file")
     return warnings
+
+
+def _profile_fits(icc: bytes | None, mode: str) -> bool:
+    """Whether an ICC profile's colour space (bytes 16-20 of its header) describes pixels of ``mode``."""
+    if not icc or len(icc) < 20:
+        return True
+    space = icc[16:20]
+    if mode in ("RGB", "RGBA", "P"):
+        return space == b"RGB "
+    if mode in ("L", "LA", "I;16", "I", "1"):
+        return space == b"GRAY"
+    if mode == "CMYK":
+        return space == b"CMYK"
+    return False
 
 
 def _writable(im: Image.Image, fmt: str, bits: int) -> Image.Image:

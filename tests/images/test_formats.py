@@ -185,3 +185,18 @@ def test_heic_orientation_is_applied_once(tmp_path: Path, run: Run) -> None:
     with Image.open(output(result, "_thumb.jpg")) as thumb:
         assert thumb.size == (225, 300)  # turned by the decoder, not turned again by us
         assert close(thumb.getpixel((thumb.width - 3, 3)), RED, 40)
+
+
+def test_cmyk_with_profile_to_webp_drops_the_cmyk_profile(tmp_path: Path, run: Run) -> None:
+    from PIL import ImageCms
+
+    # Pillow ships no CMYK profile: an sRGB one relabelled CMYK in its header shows whether the copy
+    # carries it (the unusable profile also sends the conversion down the plain-formula fallback).
+    source = tmp_path / "print.jpg"
+    fake_cmyk_icc = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    fake_cmyk_icc[16:20] = b"CMYK"
+    Image.new("CMYK", (200, 100), (0, 230, 230, 0)).save(source, quality=92, icc_profile=bytes(fake_cmyk_icc))
+    result = run(source, optimize_format="webp")
+    with Image.open(output(result, "_optimized.webp")) as copy:
+        assert copy.mode == "RGB" and "icc_profile" not in copy.info
+        assert close(copy.getpixel((100, 50)), RED, 45)
