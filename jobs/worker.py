@@ -65,6 +65,17 @@ def _parent_alive(pid: int, create_time: float | None) -> bool:
         return False
 
 
+def _warm_up() -> None:
+    """Import the heavy readers while the worker waits for its first task, not during it."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet
+
+        pa.array([1])  # pyarrow loads its pandas shim lazily on first use
+    except Exception:
+        log.debug("warm-up failed", exc_info=True)
+
+
 def serve(data_dir: Path, parent_pid: int | None, threads: int = 1) -> int:
     """Run until the parent dies or we are told to stop; returns the exit code."""
     store = open_store(data_dir)
@@ -96,6 +107,7 @@ def serve(data_dir: Path, parent_pid: int | None, threads: int = 1) -> int:
     def request_stop(signum: int, frame: Any) -> None:
         stop.set()
 
+    threading.Thread(target=_warm_up, name="parqueue-warm-up", daemon=True).start()
     consumer.start()
     # Our own handlers replace Huey's: a stop must let the running job record "interrupted" first.
     signal.signal(signal.SIGTERM, request_stop)
