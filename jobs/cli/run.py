@@ -45,7 +45,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     images.add_argument("--thumb-size", type=int, help="thumbnails fit this many pixels (default 300)")
     images.add_argument("--no-thumbnails", dest="thumbnails", action="store_false", default=None)
     images.add_argument("--optimize-format", choices=["same", "webp"])
-    images.add_argument("--metadata", choices=["keep", "strip", "strip_gps"])
+    images.add_argument("--metadata", choices=["keep", "strip", "strip_gps"],
+                        help="metadata in the optimized copy: keep, strip, or strip only GPS")
+    images.add_argument("--no-optimized", dest="optimized", action="store_false", default=None,
+                        help="no optimized copy, only the thumbnail and the metadata")
+    images.add_argument("--max-pixels", type=int,
+                        help="refuse images declaring more pixels than this (default ~179 million; 0: no limit)")
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
@@ -55,7 +60,8 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
     options = {
         "encoding": args.encoding, "delimiter": delimiter, "header": args.header, "decimal": args.decimal,
         "sheet": args.sheet, "thumb_size": args.thumb_size, "thumbnails": args.thumbnails,
-        "optimize_format": args.optimize_format, "metadata": args.metadata,
+        "optimize_format": args.optimize_format, "metadata": args.metadata, "optimized": args.optimized,
+        "max_pixels": args.max_pixels,
     }
     return {k: v for k, v in options.items() if v is not None}
 
