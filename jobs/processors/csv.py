@@ -1,0 +1,336 @@
+"""Delimited text (CSV, TSV, PSV; plain or gzip/zstd/bz2) → typed Parquet, profile, sample and rejects.
+
+Two passes, one parse. Pass 1 streams the file through Arrow's CSV reader with every column read as text,
+follows each column's narrowest type over the *whole* file and spools the text chunks to an Arrow IPC file.
+Pass 2 reads the spool back, converts every column to its final type, profiles, samples and writes the data in
+a second thread. A type change at row 900,000 therefore costs nothing extra: the schema is known before the first
+row is written, and the spool (read at memory speed) replaces a second parse.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.ipc as ipc
+
+from jobs.outputs import OutputSet
+from jobs.processors.base import (
+    ProcessingError,
+    ProcessOptions,
+    ProcessResult,
+    ProgressCallback,
+)
+from jobs.tables.infer import ARROW_TYPES, ColumnTyper, convert
+from jobs.tables.rejects import Rejects
+from jobs.tables.report import Summary, write_data, write_side_outputs
+from jobs.tables.sniff import COMPRESSIONS, Dialect, describe, magic_kind, read_head, sniff, zip_kind
+from jobs.tables.stream import InputStream
+
+log = logging.getLogger(__name__)
+
+BLOCK_BYTES = 1 << 20  # ~6k rows of a typical export: a progress call (and a cancel check) every few ms
+PASS1_SHARE = 0.6  # share of the progress bar for pass 1 (parse); pass 2 (convert, profile, write) has the rest
+_TABLE_SUFFIXES = {".csv", ".tsv", ".psv", ".tab", ".txt", ".gz", ".zst", ".bz2"}
+
+
+def stem_of(source: Path) -> str:
+    name = source.name
+    while True:
+        base, dot, ext = name.rpartition(".")
+        if dot and base and f".{ext.lower()}" in _TABLE_SUFFIXES:
+            name = base
+        else:
+            return name
+
+
+def _container(source: Path) -> tuple[str | None, str | None]:
+    """(compression, other kind): what the bytes say the file is."""
+    with open(source, "rb") as fh:
+        head = fh.read(16)
+    kind = magic_kind(head)
+    if kind in COMPRESSIONS:
+        return kind, None
+    if kind == "zip":
+        return None, zip_kind(source)
+    return None, kind
+
+
+def _dialect(source: Path, options: ProcessOptions) -> Dialect:
+    compression, other = _container(source)
+    if other is not None:
+        raise ProcessingError(f"this is not a delimited text file: it is {describe(other)}")
+    head = read_head(source, compression)
+    if not head.strip():
+        raise ProcessingError("the file is empty")
+    kind = magic_kind(head)
+    if kind is not None and kind not in ("gzip", "zstd", "bz2"):
+        raise ProcessingError(f"the compressed file holds {describe(kind)}, not a delimited text file")
+    header = options.get("header")
+    return sniff(
+        source,
+        encoding=options.get("encoding"),
+        delimiter=options.get("delimiter"),
+        header=None if header is None else bool(header),
+        decimal=options.get("decimal"),
+        quote=options.get("quote"),
+        compression=compression,
+        head=head,
+    )
+
+
+def preview(source: Path, rows: int = 50) -> pa.Table:
+    """The first ``rows`` rows as text, straight from the source (for the window, before the job runs)."""
+    source = Path(source)
+    dialect = _dialect(source, ProcessOptions(out_dir=source.parent))
+    stream = _open(source, dialect)
+    with contextlib.closing(stream):
+        reader = _reader(stream, dialect, Rejects(), block=1 << 16)
+        batches = []
+        n = 0
+        for batch in reader:
+            batches.append(batch.slice(0, rows - n))
+            n += batches[-1].num_rows
+            if n >= rows:
+                break
+    table = pa.Table.from_batches(batches, schema=reader.schema) if batches else reader.schema.empty_table()
+    return pa.table(
+        {name: _as_text(table.column(name).combine_chunks())[0] for name in table.column_names}
+    )
+
+
+def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -> ProcessResult:
+    started = time.monotonic()
+    source = Path(source)
+    dialect = _dialect(source, options)
+    warnings = list(dialect.warnings)
+    if dialect.encoding.how == "charset detector":
+        warnings.append(f"the text is not UTF-8; read as {dialect.encoding.name} (detected)")
+    stem = stem_of(source)
+    rejects = Rejects()
+    with OutputSet(options.out_dir, stem, owner=options.get("owner")) as outs:
+        data_path = outs.path(".parquet")
+        spool_path = outs.path("_spool.arrows")
+        typers, rows, size, first = _pass1(source, dialect, spool_path, rejects, warnings, progress)
+        for typer in typers:
+            warnings.extend(w.message() for w in typer.widenings)
+        schema = pa.schema([(t.name, ARROW_TYPES[t.kind]) for t in typers])
+        kinds = [t.kind for t in typers]
+        fmt = dialect.number_format
+        first_typed = _typed(first, schema, kinds, fmt) if first is not None else None
+
+        def typed_batches() -> Iterator[pa.RecordBatch]:
+            done = 0
+            with pa.OSFile(str(spool_path)) as fh:
+                for batch in ipc.open_stream(fh):
+                    yield _typed(batch, schema, kinds, fmt)
+                    done += batch.num_rows
+                    progress(int(size * (PASS1_SHARE + (1 - PASS1_SHARE) * done / max(rows, 1))), size)
+
+        outcome = write_data(typed_batches(), schema, data_path, first_typed)
+        spool_path.unlink()
+        if rejects.count:
+            first_bad = rejects.first(1)[0]
+            where = f"line {first_bad['line']}" if first_bad["line"] else f"row {first_bad['row']}"
+            warnings.append(
+                f"{rejects.count} row(s) could not be read and are listed in {stem}_rejects.parquet; "
+                f"the first, {where}: {first_bad['reason']}"
+            )
+        summary = Summary(
+            source=source.name,
+            input_bytes=size,
+            started=started,
+            encoding=dialect.encoding.name,
+            delimiter=dialect.delimiter,
+            quote=dialect.quote,
+            header=dialect.header,
+            decimal=dialect.decimal,
+            compression=dialect.compression,
+            warnings=warnings,
+        )
+        write_side_outputs(outs, "", outcome, summary, rejects)
+        progress(size, size)
+        committed = outs.commit()
+    metrics: dict[str, Any] = {
+        "rows": outcome.rows,
+        "columns": len(schema),
+        "column_names": schema.names,
+        "column_types": [str(t) for t in schema.types],
+        "encoding": dialect.encoding.name,
+        "delimiter": dialect.delimiter,
+        "quote": dialect.quote,
+        "header": dialect.header,
+        "decimal": dialect.decimal,
+        "compression": dialect.compression,
+        "sheets": [],
+        "rejected_rows": rejects.count,
+        "input_bytes": size,
+    }
+    return ProcessResult(outputs=committed, warnings=warnings, metrics=metrics)
+
+
+def _open(source: Path, dialect: Dialect) -> InputStream:
+    enc = dialect.encoding.name
+    codec = "utf-8" if enc.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig") else enc
+    return InputStream(source, dialect.compression, codec, dialect.encoding.bom_bytes, dialect.quote)
+
+
+def _reader(stream: InputStream, dialect: Dialect, rejects: Rejects, block: int = BLOCK_BYTES) -> Any:
+    expected = len(dialect.names)
+
+    def on_invalid(row: Any) -> str:
+        reason = f"has {row.actual_columns} fields, expected {row.expected_columns}"
+        rejects.add(row.number, None, row.text, reason)
+        return "skip"
+
+    try:
+        return pacsv.open_csv(
+            stream,
+            read_options=pacsv.ReadOptions(
+                # One thread: it is faster here than Arrow's pool, and only then does Arrow report line numbers.
+                use_threads=False,
+                block_size=block,
+                column_names=dialect.names,
+                skip_rows=dialect.skip_rows,
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=dialect.delimiter,
+                quote_char=dialect.quote,
+                newlines_in_values=True,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.binary() for name in dialect.names},
+                check_utf8=False,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        raise ProcessingError(_arrow_message(exc, expected)) from None
+
+
+def _arrow_message(exc: Exception, expected: int) -> str:
+    text = str(exc).split("\n")[0]
+    if "Empty CSV file" in text:
+        return "the file holds no rows"
+    return f"the file cannot be read as a table: {text}"
+
+
+def _as_text(arr: pa.Array) -> tuple[pa.Array, int]:
+    """Binary → UTF-8 text; values that are not valid UTF-8 are decoded as cp1252 (returns how many)."""
+    try:
+        return arr.cast(pa.string()), 0
+    except pa.ArrowInvalid:
+        fixed, bad = [], 0
+        for v in arr.to_pylist():
+            if v is None:
+                fixed.append(None)
+                continue
+            try:
+                fixed.append(v.decode("utf-8"))
+            except UnicodeDecodeError:
+                bad += 1
+                fixed.append(v.decode("cp1252", errors="replace"))
+        return pa.array(fixed, pa.string()), bad
+
+
+def _pass1(
+    source: Path,
+    dialect: Dialect,
+    spool_path: Path,
+    rejects: Rejects,
+    warnings: list[str],
+    progress: ProgressCallback,
+) -> tuple[list[ColumnTyper], int, int, pa.RecordBatch | None]:
+    fmt = dialect.number_format
+    typers = [ColumnTyper(name, fmt) for name in dialect.names]
+    text_schema = pa.schema([(name, pa.string()) for name in dialect.names])
+    stream = _open(source, dialect)
+    size = stream.size
+    rows = 0
+    first: pa.RecordBatch | None = None
+    last: pa.RecordBatch | None = None
+    bad_utf8: dict[str, int] = {}
+    with contextlib.closing(stream), pa.OSFile(str(spool_path), "wb") as sink:
+        reader = _reader(stream, dialect, rejects)
+        spool = ipc.new_stream(sink, text_schema)
+        batches = iter(reader)
+        while True:
+            progress(int(stream.consumed() * PASS1_SHARE), size)
+            try:
+                raw = next(batches)
+            except StopIteration:
+                break
+            except (pa.ArrowInvalid, EOFError, OSError) as exc:
+                raise ProcessingError(_arrow_message(exc, len(typers))) from None
+            columns = []
+            for name, arr in zip(dialect.names, raw.columns, strict=True):
+                text, bad = _as_text(arr)
+                if bad:
+                    bad_utf8[name] = bad_utf8.get(name, 0) + bad
+                columns.append(text)
+            batch = pa.RecordBatch.from_arrays(columns, schema=text_schema)
+            if stream.nul:
+                batch = _reject_nul_rows(batch, rows, dialect.delimiter, rejects)
+            for typer, arr in zip(typers, batch.columns, strict=True):
+                typer.observe(arr, rows + 1)
+            spool.write_batch(batch)
+            if first is None and batch.num_rows:
+                first = batch
+            last = batch if batch.num_rows else last
+            rows += batch.num_rows
+        spool.close()
+    if stream.quotes % 2 and last is not None and last.num_rows:
+        _check_unterminated(last, stream, dialect)
+    for name, bad in bad_utf8.items():
+        warnings.append(
+            f"column '{name}': {bad} value(s) are not valid UTF-8 (the encoding changes part-way); "
+            "they were read as cp1252"
+        )
+    if stream.replaced:
+        warnings.append(
+            f"{stream.replaced} character(s) could not be decoded as {dialect.encoding.name} and were replaced"
+        )
+    if rows == 0 and rejects.count == 0 and not dialect.names:
+        raise ProcessingError("the file holds no rows")
+    return typers, rows, size, first
+
+
+def _reject_nul_rows(batch: pa.RecordBatch, before: int, delimiter: str, rejects: Rejects) -> pa.RecordBatch:
+    """Rows with a NUL byte go to the rejects: a NUL is never text a person typed."""
+    has_nul = None
+    for arr in batch.columns:
+        hit = pc.fill_null(pc.match_substring(arr, "\x00"), False)
+        has_nul = hit if has_nul is None else pc.or_(has_nul, hit)
+    if has_nul is None or not pc.any(has_nul).as_py():
+        return batch
+    for idx in pc.indices_nonzero(has_nul).to_pylist():
+        values = [v if v is not None else "" for v in batch.slice(idx, 1).to_pylist()[0].values()]
+        rejects.add(None, before + idx + 1, delimiter.join(values), "contains a NUL byte")
+    return batch.filter(pc.invert(has_nul))
+
+
+def _check_unterminated(last: pa.RecordBatch, stream: InputStream, dialect: Dialect) -> None:
+    """An odd number of quotes and a last row that swallowed lines: a quote was opened and never closed."""
+    row = last.slice(last.num_rows - 1, 1).to_pylist()[0]
+    swallowed = sum(str(v).count("\n") for v in row.values() if v)
+    if swallowed == 0:
+        return
+    total_lines = stream.newlines + (0 if stream.last_byte == b"\n" else 1)
+    start = total_lines - swallowed - (1 if stream.last_byte == b"\n" else 0) + int(dialect.sep_line) * 0
+    raise ProcessingError(
+        f"line {start} opens a quoted value that is never closed (unterminated quote); "
+        "fix the quote or choose another quote character"
+    )
+
+
+def _typed(batch: pa.RecordBatch, schema: pa.Schema, kinds: list[str], fmt: Any) -> pa.RecordBatch:
+    return pa.RecordBatch.from_arrays(
+        [convert(arr, kind, fmt) for arr, kind in zip(batch.columns, kinds, strict=True)], schema=schema
+    )

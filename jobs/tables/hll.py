@@ -1,0 +1,112 @@
+"""Distinct counts in bounded memory: a HyperLogLog fed from vectorized 64-bit hashes.
+
+Apache DataSketches' HLL only takes one value per Python call (~0.2 µs each): 12 columns × 10 M rows would cost
+more than reading the file. The registers and the estimator here are the textbook HLL (Flajolet et al. 2007,
+with linear counting for small cardinalities); the hashes are computed by numpy over whole Arrow buffers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+LG_K = 14
+_M = 1 << LG_K
+RELATIVE_STD_ERROR = 1.04 / math.sqrt(_M)  # 0.81 %: one standard deviation
+_ALPHA = 0.7213 / (1 + 1.079 / _M)
+_U64 = np.uint64
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser: every input bit reaches every output bit."""
+    h = h ^ (h >> _U64(30))
+    h = h * _U64(0xBF58476D1CE4E5B9)
+    h = h ^ (h >> _U64(27))
+    h = h * _U64(0x94D049BB133111EB)
+    return h ^ (h >> _U64(31))
+
+
+def hash_values(arr: pa.Array) -> np.ndarray:
+    """64-bit hashes of the non-null values of ``arr``."""
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    if len(arr) == 0:
+        return np.empty(0, np.uint64)
+    if pa.types.is_string(arr.type) or pa.types.is_binary(arr.type):
+        return _hash_strings(arr)
+    if arr.null_count:
+        arr = pc.drop_null(arr)
+    if pa.types.is_boolean(arr.type):
+        arr = arr.cast(pa.int8())
+    if pa.types.is_floating(arr.type):
+        # -0.0 == 0.0: give both the same bits.
+        values = (arr.to_numpy(zero_copy_only=False) + 0.0).view(np.uint64)
+    elif pa.types.is_date32(arr.type) or pa.types.is_integer(arr.type):
+        values = arr.to_numpy(zero_copy_only=False).astype(np.int64).view(np.uint64)
+    else:  # timestamps and other 64-bit temporals
+        values = arr.cast(pa.int64()).to_numpy(zero_copy_only=False).view(np.uint64)
+    with np.errstate(over="ignore"):
+        return _mix(values ^ _U64(0x9E3779B97F4A7C15))
+
+
+def _hash_strings(arr: pa.Array) -> np.ndarray:
+    """Hash of the length and four 8-byte words: the whole string up to 32 bytes, first/⅓/⅔/last words beyond.
+
+    Reading four words per value keeps the cost per row, not per byte; two long texts of equal length that agree
+    on all four words collide, which an estimate of distinct values can afford.
+    """
+    bufs = arr.buffers()
+    n = len(arr)
+    offsets = np.frombuffer(bufs[1], dtype=np.int32, count=n + 1, offset=arr.offset * 4).astype(np.int64)
+    base = offsets[0]
+    data = np.frombuffer(bufs[2], dtype=np.uint8)[base : offsets[-1]] if bufs[2] is not None else np.empty(0)
+    padded = np.zeros(len(data) + 16, np.uint8)
+    padded[: len(data)] = data
+    words = np.ndarray(shape=(len(data) + 8,), dtype="<u8", buffer=padded, strides=(1,))
+    starts = offsets[:-1] - base
+    lengths = offsets[1:] - offsets[:-1]
+    last = np.maximum(lengths - 8, 0)
+    long_ = lengths > 32
+    with np.errstate(over="ignore"):
+        h = lengths.astype(np.uint64) * _U64(0x9E3779B97F4A7C15)
+        for i in range(4):
+            pos = np.where(long_, (last * i) // 3, np.minimum(8 * i, last))
+            w = words[starts + pos]
+            short = lengths < 8
+            if short.any():
+                keep = (_U64(1) << (lengths[short].astype(np.uint64) * _U64(8))) - _U64(1)
+                w[short] &= keep
+            h = _mix(h ^ w)
+    if arr.null_count:
+        h = h[np.asarray(arr.is_valid())]
+    return h
+
+
+class HyperLogLog:
+    """2**14 one-byte registers (16 KiB) per column, whatever the number of rows."""
+
+    def __init__(self) -> None:
+        self.registers = np.zeros(_M, np.uint8)
+
+    def update_hashes(self, h: np.ndarray) -> None:
+        if len(h) == 0:
+            return
+        idx = (h >> _U64(64 - LG_K)).astype(np.intp)
+        rest = (h << _U64(LG_K)) | _U64(1 << (LG_K - 1))  # a guard bit bounds the rank
+        # The position of the highest set bit, via the float exponent (exact: only the top 53 bits are kept).
+        _, exp = np.frexp((rest >> _U64(11)).astype(np.float64))
+        rank = (64 - (exp.astype(np.int64) - 1 + 11)).astype(np.uint8)
+        np.maximum.at(self.registers, idx, rank)
+
+    def update(self, arr: pa.Array) -> None:
+        self.update_hashes(hash_values(arr))
+
+    def estimate(self) -> float:
+        regs = self.registers.astype(np.float64)
+        raw = _ALPHA * _M * _M / float(np.sum(np.exp2(-regs)))
+        zeros = int(np.count_nonzero(self.registers == 0))
+        if raw <= 2.5 * _M and zeros:
+            return _M * math.log(_M / zeros)
+        return raw

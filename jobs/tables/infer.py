@@ -1,0 +1,219 @@
+"""Whole-file type inference: the lattice of column kinds and the one converter shared by both passes.
+
+Pass 1 calls :meth:`ColumnTyper.observe` on every chunk of text and widens a column's kind when a chunk does not
+fit; pass 2 calls :func:`convert` with the final kind. Both go through the same :func:`convert`, so a kind that
+pass 1 accepted for every chunk cannot fail in pass 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+# Tokens that mean "no value" in exports from Excel, R, pandas and databases. In typed columns they become nulls;
+# in string columns only "" does, because "NA" is also Namibia and "-" is a legitimate label.
+NULL_TOKENS = ("", "NA", "N/A", "n/a", "na", "null", "NULL", "Null", "#N/A", "-", "None", "NaN", "nan")
+_NULL_SET = pa.array(NULL_TOKENS, pa.string())
+
+KINDS = ("null", "bool", "int", "float", "date", "timestamp", "string")
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "null": pa.string(),  # a column with no value at all is kept as text: the safest type for a later append
+    "bool": pa.bool_(),
+    "int": pa.int64(),
+    "float": pa.float64(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us"),
+    "string": pa.string(),
+}
+# Try order when a chunk's own kind is needed: narrowest first.
+_TRY_ORDER = ("int", "float", "bool", "date", "timestamp")
+# Beyond 2**53 a float no longer holds every integer: such integers must never be widened to float.
+_FLOAT_EXACT = 2**53
+_BOOL_TRUE = pa.array(["true", "True", "TRUE"], pa.string())
+_BOOL_ALL = pa.array(["true", "True", "TRUE", "false", "False", "FALSE"], pa.string())
+# Leading zeros (ZIP codes, article numbers) and "0x10" (which Arrow would read as hex) mean "not a number".
+_LEADING_ZERO = r"^[+-]?0[0-9xXbBoO_]"
+# An integer literal this long cannot be held exactly by a float.
+_LONG_INTEGER = r"^[+-]?[0-9]{16,}$"
+
+
+class DoesNotFit(ValueError):
+    """A chunk holds a value that the kind cannot represent exactly."""
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """How numbers are written: decimal mark and the thousands separator that may appear with it."""
+
+    decimal: str = "."
+
+    @property
+    def thousands(self) -> str:
+        return "." if self.decimal == "," else ","
+
+
+def null_mask(arr: pa.Array) -> pa.Array:
+    return pc.or_kleene(pc.is_null(arr), pc.is_in(arr, value_set=_NULL_SET))
+
+
+def _blank_nulls(arr: pa.Array, mask: pa.Array) -> pa.Array:
+    if not pc.any(mask).as_py():
+        return arr
+    return pc.if_else(mask, pa.scalar(None, arr.type), arr)
+
+
+def _normalise_number(arr: pa.Array, fmt: NumberFormat) -> pa.Array:
+    """Remove thousands separators and turn a decimal comma into a point, only where the grouping is valid."""
+    sep = fmt.thousands
+    if pc.any(pc.match_substring(arr, sep)).as_py():
+        grouped = "^[+-]?[0-9]{1,3}(\\%s[0-9]{3})+(\\%s[0-9]+)?$" % (sep, fmt.decimal)
+        has_sep = pc.match_substring(arr, sep)
+        bad = pc.and_kleene(has_sep, pc.invert(pc.match_substring_regex(arr, grouped)))
+        if pc.any(bad).as_py():
+            raise DoesNotFit("misplaced thousands separator")
+        arr = pc.replace_substring(arr, sep, "")
+    if fmt.decimal == ",":
+        if pc.any(pc.match_substring(arr, ".")).as_py():
+            raise DoesNotFit("decimal point in a decimal-comma file")
+        arr = pc.replace_substring(arr, ",", ".")
+    return arr
+
+
+def convert(arr: pa.Array, kind: str, fmt: NumberFormat = NumberFormat()) -> pa.Array:
+    """Text → ``kind``; raises :class:`DoesNotFit` (or ``pa.ArrowInvalid``) unless every value fits exactly."""
+    if kind == "string":
+        return _blank_nulls(arr, pc.equal(arr, ""))
+    mask = null_mask(arr)
+    target = ARROW_TYPES[kind]
+    if kind == "null":
+        if pc.all(mask).as_py() is False:
+            raise DoesNotFit("has values")
+        return pa.nulls(len(arr), target)
+    values = _blank_nulls(arr, mask)
+    if kind == "bool":
+        if not pc.all(pc.or_kleene(pc.is_null(values), pc.is_in(values, value_set=_BOOL_ALL))).as_py():
+            raise DoesNotFit("not true/false")
+        return pc.if_else(pc.is_null(values), pa.scalar(None, pa.bool_()), pc.is_in(values, value_set=_BOOL_TRUE))
+    if kind in ("int", "float"):
+        if pc.any(pc.match_substring_regex(values, _LEADING_ZERO)).as_py():
+            raise DoesNotFit("leading zero")
+        if kind == "float" and pc.any(pc.match_substring_regex(values, _LONG_INTEGER)).as_py():
+            raise DoesNotFit("integer too long for a float")
+        values = _normalise_number(values, fmt)
+    # Arrow's casts accept ISO dates and date-times only, so day/month order is never guessed.
+    return pc.cast(values, target)
+
+
+def chunk_kind(arr: pa.Array, fmt: NumberFormat) -> str:
+    """The narrowest kind that holds every value of this chunk."""
+    if pc.all(null_mask(arr)).as_py() is not False:
+        return "null"
+    for kind in _TRY_ORDER:
+        try:
+            convert(arr, kind, fmt)
+        except (DoesNotFit, pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+        return kind
+    return "string"
+
+
+def join(a: str, b: str) -> str:
+    if a == b or b == "null":
+        return a
+    if a == "null":
+        return b
+    if {a, b} == {"int", "float"}:
+        return "float"
+    if {a, b} == {"date", "timestamp"}:
+        return "timestamp"
+    return "string"
+
+
+@dataclass
+class Widening:
+    """Why a column changed kind: shown to the user as a warning."""
+
+    column: str
+    old: str
+    new: str
+    row: int  # 1-based data row of the first value that did not fit
+    value: str
+
+    def message(self) -> str:
+        return (
+            f"column '{self.column}': row {self.row} has {self.value!r}, which is not {_NAMES[self.old]}; "
+            f"the whole column is stored as {_NAMES[self.new]}"
+        )
+
+
+_NAMES = {
+    "null": "empty", "bool": "true/false", "int": "an integer", "float": "a number", "date": "a date",
+    "timestamp": "a date-time", "string": "text",
+}
+
+
+@dataclass
+class ColumnTyper:
+    """Follows one column through pass 1 and keeps the narrowest kind that fits every value seen so far."""
+
+    name: str
+    fmt: NumberFormat
+    kind: str = "null"
+    widenings: list[Widening] = field(default_factory=list)
+    _max_abs_int: int = 0
+
+    def observe(self, arr: pa.Array, first_row: int) -> None:
+        """``first_row``: 1-based data row number of ``arr[0]``."""
+        if self.kind == "string":
+            return
+        try:
+            typed = convert(arr, self.kind, self.fmt)
+        except (DoesNotFit, pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            self._widen(arr, first_row)
+            return
+        if self.kind == "int":
+            self._track_ints(typed)
+
+    def _track_ints(self, typed: pa.Array) -> None:
+        mm = pc.min_max(typed)
+        lo, hi = mm["min"].as_py(), mm["max"].as_py()
+        if lo is not None:
+            self._max_abs_int = max(self._max_abs_int, abs(lo), abs(hi))
+
+    def _widen(self, arr: pa.Array, first_row: int) -> None:
+        new = join(self.kind, chunk_kind(arr, self.fmt))
+        if new == "float" and self._max_abs_int >= _FLOAT_EXACT:
+            new = "string"
+        if new != "string":
+            try:
+                convert(arr, new, self.fmt)
+            except (DoesNotFit, pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                new = "string"
+        if self.kind != "null":
+            idx = _first_misfit(arr, self.kind, self.fmt)
+            self.widenings.append(Widening(self.name, self.kind, new, first_row + idx, str(arr[idx].as_py())))
+        self.kind = new
+        if new == "int":
+            self._track_ints(convert(arr, new, self.fmt))
+
+
+def _fits(arr: pa.Array, kind: str, fmt: NumberFormat) -> bool:
+    try:
+        convert(arr, kind, fmt)
+    except (DoesNotFit, pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
+    return True
+
+
+def _first_misfit(arr: pa.Array, kind: str, fmt: NumberFormat) -> int:
+    """Index of the first value that does not fit ``kind`` (bisection on prefixes: rare path, O(log n) casts)."""
+    lo, hi = 0, len(arr) - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if _fits(arr.slice(0, mid + 1), kind, fmt):
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo

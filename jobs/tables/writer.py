@@ -1,0 +1,93 @@
+"""The Parquet data file written in a second thread, so encoding and zstd overlap with reading and profiling."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from jobs.parquet_io import COMPRESSION, ROW_GROUP_ROWS
+
+_STOP = object()
+
+
+class BackgroundWriter:
+    """Collects batches into row groups of ~ROW_GROUP_ROWS rows and writes them from its own thread.
+
+    The queue is short, so memory stays at a few row groups whatever the input size. Errors raised in the
+    thread come back to the caller on the next :meth:`put` or on :meth:`close`.
+    """
+
+    def __init__(self, path: Path, schema: pa.Schema, dictionary_columns: list[str] | bool = True) -> None:
+        self._writer = pq.ParquetWriter(
+            str(path),
+            schema,
+            compression=COMPRESSION,
+            write_statistics=True,
+            use_dictionary=dictionary_columns,
+            # Larger pages cost nothing to readers and save the writer work per page.
+            data_page_size=1 << 20,
+            write_batch_size=64 * 1024,
+        )
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=4)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="parquet-writer", daemon=True)
+        self._thread.start()
+        self._pending: list[pa.RecordBatch] = []
+        self._pending_rows = 0
+
+    def _run(self) -> None:
+        try:
+            while True:
+                item = self._queue.get()
+                if item is _STOP:
+                    break
+                assert isinstance(item, pa.Table)
+                self._writer.write_table(item, row_group_size=ROW_GROUP_ROWS)
+        except BaseException as exc:  # handed back to the caller's thread
+            self._error = exc
+            # Keep draining so the producer never blocks on a full queue.
+            while self._queue.get() is not _STOP:
+                pass
+
+    def _check(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def put(self, batch: pa.RecordBatch) -> None:
+        self._check()
+        self._pending.append(batch)
+        self._pending_rows += batch.num_rows
+        if self._pending_rows >= ROW_GROUP_ROWS:
+            # Exactly ROW_GROUP_ROWS per row group: the rest waits for the next batches.
+            table = pa.Table.from_batches(self._pending)
+            self._queue.put(table.slice(0, ROW_GROUP_ROWS))
+            rest = table.slice(ROW_GROUP_ROWS)
+            self._pending = rest.to_batches()
+            self._pending_rows = rest.num_rows
+
+    def _flush(self) -> None:
+        if self._pending_rows:
+            self._queue.put(pa.Table.from_batches(self._pending))
+        self._pending = []
+        self._pending_rows = 0
+
+    def close(self) -> None:
+        self._flush()
+        self._queue.put(_STOP)
+        self._thread.join()
+        self._writer.close()
+        self._check()
+
+    def abort(self) -> None:
+        """Stop without publishing anything (the caller removes the file)."""
+        self._pending = []
+        self._queue.put(_STOP)
+        self._thread.join()
+        try:
+            self._writer.close()
+        except Exception:  # the file is being thrown away
+            pass
