@@ -12,15 +12,14 @@ from jobs.states import JobState
 from jobs.store.base import Job
 
 JOB_ACTIONS = (EXPORT, OPEN_FOLDER, PAUSE, RESUME, CANCEL, RETRY, REMOVE)
-_SHORTCUTS = {
-    EXPORT: QKeySequence("Ctrl+E"),
-    OPEN_FOLDER: QKeySequence("Ctrl+Shift+F"),
-    PAUSE: QKeySequence("Ctrl+P"),
-    RESUME: QKeySequence("Ctrl+Shift+P"),
-    CANCEL: QKeySequence("Ctrl+K"),
-    RETRY: QKeySequence("Ctrl+R"),
-    REMOVE: QKeySequence(QKeySequence.StandardKey.Delete),
-}
+
+
+def _shortcut(name: str) -> QKeySequence:
+    """Built on demand: a QKeySequence from a standard key needs the application to exist."""
+    if name == REMOVE:
+        return QKeySequence(QKeySequence.StandardKey.Delete)
+    return QKeySequence({EXPORT: "Ctrl+E", OPEN_FOLDER: "Ctrl+Shift+F", PAUSE: "Ctrl+P", RESUME: "Ctrl+Shift+P",
+                         CANCEL: "Ctrl+K", RETRY: "Ctrl+R"}[name])
 
 
 def applies(action: str, job: Job) -> bool:
@@ -53,7 +52,7 @@ class JobActions(QObject):
         self.actions: dict[str, QAction] = {}
         for name in JOB_ACTIONS:
             action = QAction(icons.action_icon(name), action_text(name), parent)
-            action.setShortcut(_SHORTCUTS[name])
+            action.setShortcut(_shortcut(name))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.setEnabled(False)
             action.triggered.connect(lambda _=False, n=name: self.triggered.emit(n))

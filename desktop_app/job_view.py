@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from desktop_app.delegates import ActionsDelegate, ProgressDelegate, StatusDelegate
@@ -23,7 +24,12 @@ class JobView(QTableView):
     """One row per job; keyboard and multi-selection work as in any table.
 
     The row buttons' clicks come from :attr:`actions_delegate` (``actionClicked(str, int)``).
+
+    Signals:
+        removeRequested(): Delete (or Backspace) was pressed in the list.
     """
+
+    removeRequested = Signal()
 
     def __init__(self, model: JobTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +74,13 @@ class JobView(QTableView):
     def current_job(self) -> Job | None:
         index = self.currentIndex()
         return self.job_model.job(index.row()) if index.isValid() else None
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Delete) or event.key() == Qt.Key.Key_Backspace:
+            self.removeRequested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def leaveEvent(self, event: QEvent) -> None:
         self.actions_delegate.leave()

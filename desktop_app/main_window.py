@@ -231,6 +231,7 @@ class MainWindow(QMainWindow):
         self.drop_zone.addFolderRequested.connect(self.add_folder)
         self.job_actions.triggered.connect(self.run_job_action)
         self.view.actions_delegate.actionClicked.connect(self._row_action)
+        self.view.removeRequested.connect(lambda: self.run_job_action(REMOVE))
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
