@@ -15,17 +15,17 @@ class CloseChoice(enum.Enum):
 
 
 def ask_close(parent: QWidget) -> CloseChoice:
-    t = QCoreApplication.translate
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(t("CloseDialog", "Jobs are still running"))
-    box.setText(t("CloseDialog", "Some jobs have not finished yet."))
-    box.setInformativeText(t(
+    box.setWindowTitle(QCoreApplication.translate("CloseDialog", "Jobs are still running"))
+    box.setText(QCoreApplication.translate("CloseDialog", "Some jobs have not finished yet."))
+    box.setInformativeText(QCoreApplication.translate(
         "CloseDialog",
-        "Keep processing them in the background, or stop now and resume them the next time Parqueue starts?",
-    ))
-    background = box.addButton(t("CloseDialog", "Keep processing in background"), QMessageBox.ButtonRole.AcceptRole)
-    stop = box.addButton(t("CloseDialog", "Stop, resume next time"), QMessageBox.ButtonRole.DestructiveRole)
+        "Keep processing them in the background, or stop now and resume them the next time Parqueue starts?"))
+    background = box.addButton(QCoreApplication.translate("CloseDialog", "Keep processing in background"),
+                               QMessageBox.ButtonRole.AcceptRole)
+    stop = box.addButton(QCoreApplication.translate("CloseDialog", "Stop, resume next time"),
+                         QMessageBox.ButtonRole.DestructiveRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(background)
     box.exec()

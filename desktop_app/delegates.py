@@ -7,6 +7,7 @@ stay sharp at any device pixel ratio.
 from __future__ import annotations
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QEvent,
     QModelIndex,
@@ -56,17 +57,19 @@ def row_actions(state: JobState) -> tuple[str, ...]:
     return RETRY, REMOVE  # failed, cancelled
 
 
+_ACTION_TEXTS = {
+    EXPORT: QT_TRANSLATE_NOOP("Actions", "Export Parquet…"),
+    OPEN_FOLDER: QT_TRANSLATE_NOOP("Actions", "Open folder"),
+    PAUSE: QT_TRANSLATE_NOOP("Actions", "Pause"),
+    RESUME: QT_TRANSLATE_NOOP("Actions", "Resume"),
+    CANCEL: QT_TRANSLATE_NOOP("Actions", "Cancel"),
+    RETRY: QT_TRANSLATE_NOOP("Actions", "Retry"),
+    REMOVE: QT_TRANSLATE_NOOP("Actions", "Remove"),
+}
+
+
 def action_text(name: str) -> str:
-    t = QCoreApplication.translate
-    return {
-        EXPORT: t("Actions", "Export Parquet…"),
-        OPEN_FOLDER: t("Actions", "Open folder"),
-        PAUSE: t("Actions", "Pause"),
-        RESUME: t("Actions", "Resume"),
-        CANCEL: t("Actions", "Cancel"),
-        RETRY: t("Actions", "Retry"),
-        REMOVE: t("Actions", "Remove"),
-    }[name]
+    return QCoreApplication.translate("Actions", _ACTION_TEXTS[name])
 
 
 def _icon_name(action: str) -> str:

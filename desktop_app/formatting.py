@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
 
 from jobs.states import JobState
 
@@ -48,24 +48,28 @@ def human_duration(seconds: float | None) -> str:
     return f"{hours} h {minutes:02d} min"
 
 
+_STATE_LABELS = {
+    JobState.QUEUED: QT_TRANSLATE_NOOP("JobState", "Queued"),
+    JobState.RUNNING: QT_TRANSLATE_NOOP("JobState", "Running"),
+    JobState.PAUSED: QT_TRANSLATE_NOOP("JobState", "Paused"),
+    JobState.COMPLETED: QT_TRANSLATE_NOOP("JobState", "Completed"),
+    JobState.COMPLETED_WITH_WARNINGS: QT_TRANSLATE_NOOP("JobState", "Completed with warnings"),
+    JobState.FAILED: QT_TRANSLATE_NOOP("JobState", "Failed"),
+    JobState.CANCELLED: QT_TRANSLATE_NOOP("JobState", "Cancelled"),
+    JobState.INTERRUPTED: QT_TRANSLATE_NOOP("JobState", "Interrupted"),
+}
+_KIND_LABELS = {
+    "table": QT_TRANSLATE_NOOP("JobKind", "Table"),
+    "text": QT_TRANSLATE_NOOP("JobKind", "Text"),
+    "image": QT_TRANSLATE_NOOP("JobKind", "Image"),
+}
+
+
 def state_label(state: JobState) -> str:
     """The user-facing name of a job state."""
-    t = QCoreApplication.translate
-    labels = {
-        JobState.QUEUED: t("JobState", "Queued"),
-        JobState.RUNNING: t("JobState", "Running"),
-        JobState.PAUSED: t("JobState", "Paused"),
-        JobState.COMPLETED: t("JobState", "Completed"),
-        JobState.COMPLETED_WITH_WARNINGS: t("JobState", "Completed with warnings"),
-        JobState.FAILED: t("JobState", "Failed"),
-        JobState.CANCELLED: t("JobState", "Cancelled"),
-        JobState.INTERRUPTED: t("JobState", "Interrupted"),
-    }
-    return labels[state]
+    return QCoreApplication.translate("JobState", _STATE_LABELS[state])
 
 
 def kind_label(kind: str) -> str:
-    t = QCoreApplication.translate
-    return {"table": t("JobKind", "Table"), "text": t("JobKind", "Text"), "image": t("JobKind", "Image")}.get(
-        kind, kind
-    )
+    label = _KIND_LABELS.get(kind)
+    return QCoreApplication.translate("JobKind", label) if label else kind

@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -46,13 +47,19 @@ FLUSH_MS = 100
 Index = QModelIndex | QPersistentModelIndex
 
 
+_HEADERS = (
+    QT_TRANSLATE_NOOP("JobTableModel", "File"),
+    QT_TRANSLATE_NOOP("JobTableModel", "Size"),
+    QT_TRANSLATE_NOOP("JobTableModel", "Status"),
+    QT_TRANSLATE_NOOP("JobTableModel", "Progress"),
+    QT_TRANSLATE_NOOP("JobTableModel", "Speed"),
+    QT_TRANSLATE_NOOP("JobTableModel", "Time"),
+    QT_TRANSLATE_NOOP("JobTableModel", "Actions"),
+)
+
+
 def _headers() -> list[str]:
-    t = QCoreApplication.translate
-    return [
-        t("JobTableModel", "File"), t("JobTableModel", "Size"), t("JobTableModel", "Status"),
-        t("JobTableModel", "Progress"), t("JobTableModel", "Speed"), t("JobTableModel", "Time"),
-        t("JobTableModel", "Actions"),
-    ]
+    return [QCoreApplication.translate("JobTableModel", h) for h in _HEADERS]
 
 
 def time_text(job: Job) -> str:

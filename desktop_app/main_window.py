@@ -10,7 +10,7 @@ import logging
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QPoint, Qt, QTimer, QUrl, Slot
+from PySide6.QtCore import QCoreApplication, QItemSelection, QPoint, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -66,10 +66,14 @@ def file_dialog_filter() -> str:
     """"Supported files (*.csv *.xlsx …);;Tables (…);;…" from the processor registry."""
     kinds = registry.kinds()
     every = " ".join(f"*{ext}" for exts in kinds.values() for ext in exts)
-    names = {"table": "Tables", "text": "Text documents", "image": "Images"}
-    parts = [f"Supported files ({every})"]
+    names = {
+        "table": QCoreApplication.translate("MainWindow", "Tables"),
+        "text": QCoreApplication.translate("MainWindow", "Text documents"),
+        "image": QCoreApplication.translate("MainWindow", "Images"),
+    }
+    parts = [QCoreApplication.translate("MainWindow", "Supported files") + f" ({every})"]
     parts += [f"{names.get(kind, kind)} ({' '.join('*' + e for e in exts)})" for kind, exts in kinds.items()]
-    parts.append("All files (*)")
+    parts.append(QCoreApplication.translate("MainWindow", "All files") + " (*)")
     return ";;".join(parts)
 
 
@@ -475,7 +479,7 @@ class MainWindow(QMainWindow):
                 done.append(dst)
             return done
 
-        run_in_background(copy_all, self._exported)
+        run_in_background(copy_all, self._exported, self)
 
     @Slot(str)
     def export_file(self, source: str) -> None:
@@ -494,7 +498,7 @@ class MainWindow(QMainWindow):
                 shutil.copy2(src, target)  # the save dialog already asked before replacing a file
             return [target]
 
-        run_in_background(copy_one, self._exported)
+        run_in_background(copy_one, self._exported, self)
 
     def _exported(self, done: list[Path] | None, error: BaseException | None) -> None:
         if error is not None or not done:

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -39,14 +40,17 @@ class _Relay(QObject):
 
     done = Signal(object, object)
 
-    def __init__(self, callback: Callback) -> None:
+    def __init__(self, callback: Callback, owner: QObject | None) -> None:
         super().__init__()
         self._callback = callback
+        self._owner = owner
         self.done.connect(self._deliver)
 
     @Slot(object, object)
     def _deliver(self, result: Any, error: BaseException | None) -> None:
         _pending.discard(self)
+        if self._owner is not None and not shiboken6.isValid(self._owner):
+            return  # the widget that asked is gone (closed pane, finished test)
         self._callback(result, error)
 
 
@@ -67,9 +71,12 @@ class _Task(QRunnable):
         self._relay.done.emit(result, None)
 
 
-def run_in_background(func: Callable[[], Any], callback: Callback) -> None:
-    """Call from the GUI thread; ``callback`` runs there too, once ``func`` returned or raised."""
-    relay = _Relay(callback)
+def run_in_background(func: Callable[[], Any], callback: Callback, owner: QObject | None = None) -> None:
+    """Call from the GUI thread; ``callback`` runs there too, once ``func`` returned or raised.
+
+    With ``owner``, the callback is skipped when that object was deleted meanwhile.
+    """
+    relay = _Relay(callback, owner)
     _pending.add(relay)
     thread_pool().start(_Task(func, relay))
 

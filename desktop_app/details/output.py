@@ -76,7 +76,7 @@ class OutputTab(QWidget):
             self.summary.setText(self.tr("No output yet.") if job_id is not None else "")
             return
         self.summary.setText(self.tr("Reading outputs…"))
-        run_in_background(lambda: read_outputs(outputs), lambda r, e: self._loaded(key, r, e))
+        run_in_background(lambda: read_outputs(outputs), lambda r, e: self._loaded(key, r, e), self)
 
     def _loaded(self, key: tuple[int, tuple[str, ...]], infos: list[OutputInfo] | None,
                 error: BaseException | None) -> None:

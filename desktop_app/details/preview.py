@@ -80,7 +80,7 @@ class PreviewTab(QWidget):
             self._message(self.tr("Select a job to see its file."))
             return
         self._message(self.tr("Loading preview…"))
-        run_in_background(lambda: load_preview(source), lambda r, e: self._loaded(source, r, e))
+        run_in_background(lambda: load_preview(source), lambda r, e: self._loaded(source, r, e), self)
 
     def _message(self, text: str) -> None:
         self.message.setText(text)

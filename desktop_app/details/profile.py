@@ -173,7 +173,7 @@ class ProfileTab(QWidget):
             self.note.setText(self.tr("The profile appears when the job has finished."))
             return
         self.note.setText(self.tr("Reading the profile…"))
-        run_in_background(lambda: read_profile(outputs), lambda r, e: self._loaded(key, r, e))
+        run_in_background(lambda: read_profile(outputs), lambda r, e: self._loaded(key, r, e), self)
 
     def _loaded(self, key: tuple[int, tuple[str, ...]], profile: Profile | None, error: BaseException | None) -> None:
         if key != self._key:

@@ -1,0 +1,209 @@
+"""The window's parts without worker processes: model updates, details pane, translations, errors, settings."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from PySide6.QtCore import QCoreApplication, QLocale, QModelIndex
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop_app import i18n
+from desktop_app.details.loaders import read_output, read_profile
+from desktop_app.details.pane import DetailsPane
+from desktop_app.errors import ErrorReporter
+from desktop_app.job_model import COL_PROGRESS, COL_STATUS, JOB_ROLE, JobTableModel
+from desktop_app.notifications import BatchTracker
+from desktop_app.settings import Settings
+from desktop_app.settings_dialog import SettingsDialog
+from jobs.preview import preview
+from jobs.states import JobState
+from jobs.store.base import Job
+
+from .conftest import write_text
+
+
+def make_job(job_id: int, state: JobState = JobState.QUEUED, **fields: object) -> Job:
+    return Job(id=job_id, path=f"/data/file{job_id}.txt", kind="text", processor="text", size=1000,
+               mtime_ns=0, state=state, total=1000, **fields)  # type: ignore[arg-type]
+
+
+def test_model_inserts_in_blocks_and_updates_only_changed_rows(qtbot: QtBot) -> None:
+    model = JobTableModel()
+    inserted: list[tuple[int, int]] = []
+    changed: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    model.dataChanged.connect(lambda a, b, _roles=None: changed.append((a.row(), b.row())))
+    for i in range(1, 1001):
+        model.upsert(make_job(i))
+    model.flush()
+    assert model.rowCount() == 1000 and inserted == [(0, 999)]
+
+    for i in (10, 11, 12, 500):
+        model.upsert(make_job(i, JobState.RUNNING, done=500))
+    model.flush()
+    assert changed == [(9, 11), (499, 499)]
+    assert model.index(499, COL_STATUS).data() == "Running"
+    assert model.index(499, COL_PROGRESS).data(JOB_ROLE).fraction == 0.5
+
+    model.drop(1)
+    model.drop(2)
+    model.drop(700)
+    with qtbot.waitSignal(model.flushed, timeout=2000):
+        pass  # the throttle timer applies the removals by itself
+    assert model.rowCount() == 997 and model.row_of(3) == 0 and model.row_of(701) == 697
+    assert model.job(model.row_of(701) or 0) is not None
+    assert model.rowCount(model.index(0, 0)) == 0 and model.rowCount(QModelIndex()) == 997
+
+
+def test_batch_tracker_reports_progress_and_the_end() -> None:
+    tracker = BatchTracker()
+    progress: list[tuple[int, int]] = []
+    ended: list[dict[JobState, int]] = []
+    tracker.progressChanged.connect(lambda d, t: progress.append((d, t)))
+    tracker.batchFinished.connect(ended.append)
+    tracker.update_counts({JobState.COMPLETED: 4})  # history, no batch
+    tracker.update_counts({JobState.COMPLETED: 4, JobState.QUEUED: 3})
+    tracker.update_counts({JobState.COMPLETED: 5, JobState.RUNNING: 1, JobState.QUEUED: 1})
+    tracker.update_counts({JobState.COMPLETED: 6, JobState.FAILED: 1})
+    assert progress == [(0, 3), (1, 3), (0, 0)]
+    assert ended == [{JobState.COMPLETED: 2, JobState.FAILED: 1}]
+
+
+def test_text_preview_and_table_fallback(tmp_path: Path) -> None:
+    text = tmp_path / "latin.txt"
+    text.write_bytes("café olé ñandú\n".encode("cp1252") * 10)
+    result = preview(text)
+    assert result.kind == "text" and "ñandú" in (result.text or "") and result.encoding
+    csv = tmp_path / "t.csv"
+    csv.write_text("a,b\n1,2\n")
+    table = preview(csv)
+    assert table.kind in ("table", "text")  # a table once the CSV processor has preview(), text until then
+    missing = preview(tmp_path / "gone.txt")
+    assert missing.kind == "none" and "not there" in (missing.message or "")
+
+
+def _columns_parquet(path: Path) -> Path:
+    pq.write_table(pa.table({
+        "name": ["id", "city"],
+        "type": ["int64", "string"],
+        "nulls": [0, 2],
+        "null_pct": [0.0, 20.0],
+        "distinct": [10, 3],
+        "min": ["1", "Lima"],
+        "max": ["10", "Quito"],
+        "mean": [5.5, None],
+        "top_values": [None, [{"value": "Lima", "count": 5}, {"value": "Quito", "count": 3}]],
+        "histogram_bins": [[1.0, 4.0, 7.0], None],
+        "histogram_counts": [[3, 3, 4], None],
+    }), path)
+    return path
+
+
+def test_profile_and_output_readers_are_defensive(tmp_path: Path) -> None:
+    columns = _columns_parquet(tmp_path / "cities_columns.parquet")
+    profile = read_profile([str(tmp_path / "cities.parquet"), str(columns)])
+    assert [c.name for c in profile.columns] == ["id", "city"]
+    assert profile.columns[0].counts == [3, 3, 4] and profile.columns[0].mean == "5.5"
+    assert profile.columns[1].top == [("Lima", 5), ("Quito", 3)] and profile.columns[1].null_pct == 20.0
+    info = read_output(columns)
+    assert info.rows == 2 and ("name", "string") in info.schema and info.grid and len(info.grid.rows) == 2
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"PAR1 nope")
+    assert read_output(broken).error
+
+
+def test_details_pane_shows_preview_profile_output_and_log(qtbot: QtBot, tmp_path: Path, home: Path) -> None:
+    pane = DetailsPane()
+    qtbot.addWidget(pane)
+    pane.show()
+    source = write_text(tmp_path / "notes.txt")
+    columns = _columns_parquet(tmp_path / "notes_columns.parquet")
+    job = make_job(7, JobState.RUNNING)
+    job = dataclasses.replace(job, path=str(source))
+    pane.set_job(job)
+    # The preview comes from the source file at once, before the job finishes.
+    qtbot.waitUntil(lambda: pane.preview.loaded is not None, timeout=10_000)
+    assert "alpha" in pane.preview.text.toPlainText() or "beta" in pane.preview.text.toPlainText()
+    assert pane.profile.model.rowCount() == 0
+
+    done = dataclasses.replace(job, state=JobState.COMPLETED_WITH_WARNINGS, outputs=[str(columns)],
+                               warnings=["column city: 2 values were not dates"], error=None)
+    pane.set_job(done)
+    qtbot.waitUntil(lambda: pane.profile.model.rowCount() == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: pane.output.files.count() == 1, timeout=10_000)
+    assert "2 rows" in pane.output.summary.text()
+    assert "2 values were not dates" in pane.log.text.toPlainText()
+    pane.tabs.setCurrentWidget(pane.profile)
+    assert not pane.grab().isNull()  # the chart delegate paints without errors
+    pane.log.copy()
+    assert "notes.txt" in QApplication.clipboard().text()
+
+
+def test_options_card_rerun_emits_the_edited_options(qtbot: QtBot, tmp_path: Path) -> None:
+    pane = DetailsPane()
+    qtbot.addWidget(pane)
+    job = dataclasses.replace(make_job(3, JobState.COMPLETED), path=str(tmp_path / "sales.csv"), kind="table",
+                              metrics={"encoding": "utf-8", "delimiter": ";", "header": True, "decimal": ","})
+    pane.set_job(job)
+    card = pane.options
+    assert card.delimiter.currentData() == ";" and card.decimal.currentData() == ","
+    card.encoding.setCurrentText("cp1252")
+    card.header.setCurrentIndex(1)
+    with qtbot.waitSignal(pane.rerunRequested) as blocker:
+        card.rerun.click()
+    assert blocker.args == [3, {"encoding": "cp1252", "delimiter": ";", "header": False, "decimal": ","}]
+
+
+def test_spanish_translation_is_chosen_from_the_locale(qapp: QApplication) -> None:
+    loaded = i18n.install(qapp, QLocale("es_ES"))
+    try:
+        assert any(p.endswith("parqueue_es.qm") for p in loaded)
+        assert QCoreApplication.translate("DropZone", "Drop files or folders here") == "Suelta aquí archivos o carpetas"
+        assert QCoreApplication.translate("JobState", "Completed with warnings") == "Completado con avisos"
+    finally:
+        i18n.remove(qapp)
+    assert QCoreApplication.translate("JobState", "Queued") == "Queued"
+
+
+def test_unexpected_errors_show_a_copyable_dialog(qtbot: QtBot) -> None:
+    reporter = ErrorReporter()
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        reporter.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.isVisible(), timeout=5000)
+    assert reporter.dialog is not None
+    assert "RuntimeError: boom" in reporter.dialog.details.toPlainText()
+    reporter.dialog.copy_details()
+    assert "boom" in QApplication.clipboard().text()
+    reporter.dialog.close()
+
+
+def test_settings_persist(home: Path, qtbot: QtBot) -> None:
+    settings = Settings()
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    dialog.workers.setValue(3)
+    dialog.compression.setCurrentIndex(1)
+    dialog.output.setText(str(home / "elsewhere"))
+    with qtbot.waitSignal(settings.workersChanged) as blocker:
+        dialog.accept()
+    assert blocker.args == [3]
+    again = Settings()
+    assert again.workers == 3 and again.compression == "snappy" and again.output_dir == home / "elsewhere"
+    assert again.job_options()["compression"] == "snappy"
+
+
+@pytest.mark.parametrize("value", [0, 1, 2])
+def test_row_actions_follow_the_state(value: int) -> None:
+    from desktop_app.delegates import row_actions
+
+    states = [JobState.RUNNING, JobState.PAUSED, JobState.COMPLETED]
+    expected = [("pause", "cancel"), ("resume", "cancel"), ("export", "open-folder", "remove")]
+    assert row_actions(states[value]) == expected[value]
