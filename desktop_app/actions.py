@@ -25,8 +25,10 @@ def _shortcut(name: str) -> QKeySequence:
 def applies(action: str, job: Job) -> bool:
     """Whether ``action`` does something for ``job`` (multi-select applies it to those where it does)."""
     state = job.state
-    if action in (EXPORT, OPEN_FOLDER):
-        return state.succeeded and bool(job.outputs) if action == EXPORT else True
+    if action == EXPORT:
+        return state.succeeded and any(o.lower().endswith(".parquet") for o in job.outputs)
+    if action == OPEN_FOLDER:
+        return True
     if action == PAUSE:
         return state == JobState.RUNNING
     if action == RESUME:

@@ -7,6 +7,7 @@ once the event loop runs; pyarrow and Pillow load on first use in worker threads
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,6 +51,27 @@ def build_window(app: QApplication, tail: TailHandler | None = None) -> MainWind
     return MainWindow(engine, settings, tail)
 
 
+def _quit_on_signals(window: MainWindow) -> None:
+    """SIGTERM/SIGINT close the window without asking (running jobs resume at the next start).
+
+    Python runs signal handlers only between bytecodes, so a light timer gives it the chance while Qt's
+    event loop waits.
+    """
+    from desktop_app.close_dialog import CloseChoice
+
+    def handler(signum: int, frame: object) -> None:
+        log.info("signal %s: closing", signum)
+        window.ask_close = lambda: CloseChoice.STOP  # type: ignore[method-assign]
+        QTimer.singleShot(0, window.close)
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+    ticker = QTimer(window)
+    ticker.setInterval(250)
+    ticker.timeout.connect(lambda: None)
+    ticker.start()
+
+
 def run_app(paths: list[str]) -> int:
     """Open the window, queue ``paths`` (files given on the command line or by the OS), run until closed."""
     tail = setup_logging()
@@ -67,6 +89,7 @@ def run_app(paths: list[str]) -> int:
         window.queue_paths([Path(p) for p in paths])
 
     QTimer.singleShot(0, after_shown)
+    _quit_on_signals(window)
     log.info("Parqueue %s window open", __version__)
     code = app.exec()
     reporter.uninstall()

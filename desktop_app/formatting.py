@@ -36,6 +36,8 @@ def human_duration(seconds: float | None) -> str:
     """``0.4 s``, ``12 s``, ``3 min 05 s``, ``1 h 02 min``."""
     if seconds is None:
         return ""
+    if seconds < 0.05:
+        return "< 0.1 s"
     if seconds < 10:
         return f"{QLocale().toString(seconds, 'f', 1)} s"
     total = round(seconds)

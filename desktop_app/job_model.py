@@ -265,7 +265,7 @@ class JobTableModel(QAbstractTableModel):
         if col == COL_PROGRESS:
             return f"{round(job.fraction * 100)} %"
         if col == COL_RATE:
-            return human_rate(job.rate, job.unit) if job.state in (JobState.RUNNING, JobState.PAUSED) else ""
+            return human_rate(job.rate, job.unit) if job.state == JobState.RUNNING else ""
         if col == COL_TIME:
             return time_text(job)
         return ""

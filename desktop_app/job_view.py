@@ -55,7 +55,7 @@ class JobView(QTableView):
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         em = self.fontMetrics().horizontalAdvance("M")
-        for col, width in ((COL_SIZE, 6), (COL_STATUS, 13), (COL_PROGRESS, 10), (COL_RATE, 7), (COL_TIME, 8)):
+        for col, width in ((COL_SIZE, 7), (COL_STATUS, 14), (COL_PROGRESS, 10), (COL_RATE, 8), (COL_TIME, 8)):
             self.setColumnWidth(col, width * em)
         self.status_delegate = StatusDelegate(self)
         self.progress_delegate = ProgressDelegate(self)

@@ -294,8 +294,8 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         state = self.settings.value("window/splitter")
-        if state is not None:
-            self.splitter.restoreState(state)
+        if state is None or not self.splitter.restoreState(state):
+            self.splitter.setSizes([430, 300])
 
     def _save_geometry(self) -> None:
         self.settings.set_value("window/geometry", self.saveGeometry())
@@ -361,23 +361,28 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _scan_finished(self, report: ScanReport) -> None:
-        parts = [self.tr("{0} files queued").format(report.queued)]
+        parts = [self.tr("1 file queued") if report.queued == 1 else
+                 self.tr("{0} files queued").format(report.queued)]
         if report.duplicates:
             parts.append(self.tr("{0} already in the queue, not added twice").format(report.duplicates))
         self.statusBar().showMessage("; ".join(parts), 10000)
         problems: list[str] = []
         details: list[str] = []
         if report.unsupported_count:
-            problems.append(self.tr("{0} files were skipped: Parqueue does not read their type.")
-                            .format(report.unsupported_count))
+            problems.append(
+                self.tr("1 file was skipped: Parqueue does not read its type.") if report.unsupported_count == 1
+                else self.tr("{0} files were skipped: Parqueue does not read their type.")
+                .format(report.unsupported_count))
             details += [str(p) for p in report.unsupported]
             if report.unsupported_count > len(report.unsupported):
                 details.append(self.tr("… and {0} more").format(report.unsupported_count - len(report.unsupported)))
         if report.missing:
-            problems.append(self.tr("{0} files were not found.").format(len(report.missing)))
+            problems.append(self.tr("1 file was not found.") if len(report.missing) == 1
+                            else self.tr("{0} files were not found.").format(len(report.missing)))
             details += [str(p) for p in report.missing]
         if report.duplicates:
-            problems.append(self.tr("{0} files are already queued.").format(report.duplicates))
+            problems.append(self.tr("1 file is already queued.") if report.duplicates == 1
+                            else self.tr("{0} files are already queued.").format(report.duplicates))
         if problems:
             self.notice.show_notice(" ".join(problems), "\n".join(details), self.tr("Files not added"))
         self._update_empty_state()
@@ -460,7 +465,7 @@ class MainWindow(QMainWindow):
     # -- export and folders ---------------------------------------------------------------------------
 
     def export_jobs(self, jobs: list[Job]) -> None:
-        outputs = [Path(o) for j in jobs for o in j.outputs]
+        outputs = [Path(o) for j in jobs for o in j.outputs if o.lower().endswith(".parquet")]
         if not outputs:
             return
         if len(outputs) == 1:
