@@ -13,13 +13,13 @@ import contextlib
 import logging
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-import pyarrow.ipc as ipc
 
 from jobs.outputs import OutputSet
 from jobs.processors.base import (
@@ -28,11 +28,12 @@ from jobs.processors.base import (
     ProcessResult,
     ProgressCallback,
 )
-from jobs.tables.infer import ARROW_TYPES, ColumnTyper, convert
+from jobs.tables.infer import ARROW_TYPES, FALSE_TOKENS, NULL_TOKENS, TRUE_TOKENS, ColumnTyper, convert
 from jobs.tables.rejects import Rejects
 from jobs.tables.report import Summary, write_data, write_side_outputs
 from jobs.tables.sniff import COMPRESSIONS, Dialect, describe, magic_kind, read_head, sniff, zip_kind
 from jobs.tables.stream import InputStream
+from jobs.tables.threads import prefetch
 
 log = logging.getLogger(__name__)
 
@@ -115,27 +116,18 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
         warnings.append(f"the text is not UTF-8; read as {dialect.encoding.name} (detected)")
     stem = stem_of(source)
     rejects = Rejects()
+    scan = _pass1(source, dialect, rejects, warnings, progress)
+    for typer in scan.typers:
+        warnings.extend(w.message() for w in typer.widenings)
+    schema = pa.schema([(t.name, ARROW_TYPES[t.kind]) for t in scan.typers])
     with OutputSet(options.out_dir, stem, owner=options.get("owner")) as outs:
         data_path = outs.path(".parquet")
-        spool_path = outs.path("_spool.arrows")
-        typers, rows, size, first = _pass1(source, dialect, spool_path, rejects, warnings, progress)
-        for typer in typers:
-            warnings.extend(w.message() for w in typer.widenings)
-        schema = pa.schema([(t.name, ARROW_TYPES[t.kind]) for t in typers])
-        kinds = [t.kind for t in typers]
-        fmt = dialect.number_format
-        first_typed = _typed(first, schema, kinds, fmt) if first is not None else None
-
-        def typed_batches() -> Iterator[pa.RecordBatch]:
-            done = 0
-            with pa.OSFile(str(spool_path)) as fh:
-                for batch in ipc.open_stream(fh):
-                    yield _typed(batch, schema, kinds, fmt)
-                    done += batch.num_rows
-                    progress(int(size * (PASS1_SHARE + (1 - PASS1_SHARE) * done / max(rows, 1))), size)
-
-        outcome = write_data(typed_batches(), schema, data_path, first_typed)
-        spool_path.unlink()
+        try:
+            outcome = write_data(_pass2(source, dialect, scan, schema, False, progress), schema, data_path)
+        except pa.ArrowInvalid as exc:
+            # Arrow's typed parser disagreed with pass 1 on some value: redo the slow, exact way.
+            log.warning("%s: typed read failed (%s); converting from text", source.name, exc)
+            outcome = write_data(_pass2(source, dialect, scan, schema, True, progress), schema, data_path)
         if rejects.count:
             first_bad = rejects.first(1)[0]
             where = f"line {first_bad['line']}" if first_bad["line"] else f"row {first_bad['row']}"
@@ -145,7 +137,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
             )
         summary = Summary(
             source=source.name,
-            input_bytes=size,
+            input_bytes=scan.size,
             started=started,
             encoding=dialect.encoding.name,
             delimiter=dialect.delimiter,
@@ -156,7 +148,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
             warnings=warnings,
         )
         write_side_outputs(outs, "", outcome, summary, rejects)
-        progress(size, size)
+        progress(scan.size, scan.size)
         committed = outs.commit()
     metrics: dict[str, Any] = {
         "rows": outcome.rows,
@@ -171,7 +163,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
         "compression": dialect.compression,
         "sheets": [],
         "rejected_rows": rejects.count,
-        "input_bytes": size,
+        "input_bytes": scan.size,
     }
     return ProcessResult(outputs=committed, warnings=warnings, metrics=metrics)
 
@@ -182,12 +174,23 @@ def _open(source: Path, dialect: Dialect) -> InputStream:
     return InputStream(source, dialect.compression, codec, dialect.encoding.bom_bytes, dialect.quote)
 
 
-def _reader(stream: InputStream, dialect: Dialect, rejects: Rejects, block: int = BLOCK_BYTES) -> Any:
+def _reader(
+    stream: InputStream,
+    dialect: Dialect,
+    rejects: Rejects | None,
+    block: int = BLOCK_BYTES,
+    types: dict[str, pa.DataType] | None = None,
+) -> Any:
+    """Arrow's streaming CSV reader; every column as bytes unless ``types`` says otherwise.
+
+    ``rejects`` None: invalid rows were already recorded by pass 1 and are skipped silently.
+    """
     expected = len(dialect.names)
 
     def on_invalid(row: Any) -> str:
-        reason = f"has {row.actual_columns} fields, expected {row.expected_columns}"
-        rejects.add(row.number, None, row.text, reason)
+        if rejects is not None:
+            reason = f"has {row.actual_columns} fields, expected {row.expected_columns}"
+            rejects.add(row.number, None, row.text, reason)
         return "skip"
 
     try:
@@ -207,8 +210,12 @@ def _reader(stream: InputStream, dialect: Dialect, rejects: Rejects, block: int 
                 invalid_row_handler=on_invalid,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.binary() for name in dialect.names},
+                column_types=types or {name: pa.binary() for name in dialect.names},
                 check_utf8=False,
+                null_values=list(NULL_TOKENS),
+                true_values=list(TRUE_TOKENS),
+                false_values=list(FALSE_TOKENS),
+                strings_can_be_null=False,
             ),
         )
     except pa.ArrowInvalid as exc:
@@ -240,27 +247,35 @@ def _as_text(arr: pa.Array) -> tuple[pa.Array, int]:
         return pa.array(fixed, pa.string()), bad
 
 
+@dataclass
+class Scan:
+    """What pass 1 learned about the whole file."""
+
+    typers: list[ColumnTyper]
+    rows: int
+    size: int
+    nul: bool  # rows with NUL bytes were rejected: pass 2 must drop the same rows
+    bad_utf8: set[str] = field(default_factory=set)
+
+
 def _pass1(
     source: Path,
     dialect: Dialect,
-    spool_path: Path,
     rejects: Rejects,
     warnings: list[str],
     progress: ProgressCallback,
-) -> tuple[list[ColumnTyper], int, int, pa.RecordBatch | None]:
+) -> Scan:
+    """Read everything as text and follow each column's type; nothing is written."""
     fmt = dialect.number_format
     typers = [ColumnTyper(name, fmt) for name in dialect.names]
     text_schema = pa.schema([(name, pa.string()) for name in dialect.names])
     stream = _open(source, dialect)
     size = stream.size
     rows = 0
-    first: pa.RecordBatch | None = None
     last: pa.RecordBatch | None = None
     bad_utf8: dict[str, int] = {}
-    with contextlib.closing(stream), pa.OSFile(str(spool_path), "wb") as sink:
-        reader = _reader(stream, dialect, rejects)
-        spool = ipc.new_stream(sink, text_schema)
-        batches = iter(reader)
+    with contextlib.closing(stream):
+        batches = prefetch(_reader(stream, dialect, rejects))
         while True:
             progress(int(stream.consumed() * PASS1_SHARE), size)
             try:
@@ -280,12 +295,8 @@ def _pass1(
                 batch = _reject_nul_rows(batch, rows, dialect.delimiter, rejects)
             for typer, arr in zip(typers, batch.columns, strict=True):
                 typer.observe(arr, rows + 1)
-            spool.write_batch(batch)
-            if first is None and batch.num_rows:
-                first = batch
             last = batch if batch.num_rows else last
             rows += batch.num_rows
-        spool.close()
     if stream.quotes % 2 and last is not None and last.num_rows:
         _check_unterminated(last, stream, dialect)
     for name, bad in bad_utf8.items():
@@ -297,20 +308,57 @@ def _pass1(
         warnings.append(
             f"{stream.replaced} character(s) could not be decoded as {dialect.encoding.name} and were replaced"
         )
-    if rows == 0 and rejects.count == 0 and not dialect.names:
-        raise ProcessingError("the file holds no rows")
-    return typers, rows, size, first
+    return Scan(typers, rows, size, stream.nul, set(bad_utf8))
 
 
-def _reject_nul_rows(batch: pa.RecordBatch, before: int, delimiter: str, rejects: Rejects) -> pa.RecordBatch:
+def _pass2(
+    source: Path, dialect: Dialect, scan: Scan, schema: pa.Schema, all_text: bool, progress: ProgressCallback
+) -> Iterator[pa.RecordBatch]:
+    """Read again, now with the final types: Arrow's parser converts directly where it can."""
+    fmt = dialect.number_format
+    kinds = [t.kind for t in scan.typers]
+    text = [
+        all_text
+        or scan.nul
+        or t.name in scan.bad_utf8
+        or (t.kind in ("int", "float") and (fmt.decimal != "." or t.grouped))
+        for t in scan.typers
+    ]
+    types = {
+        t.name: pa.binary() if as_text else ARROW_TYPES[t.kind] for t, as_text in zip(scan.typers, text, strict=True)
+    }
+    stream = _open(source, dialect)
+    rows = 0
+    with contextlib.closing(stream):
+        for raw in prefetch(_reader(stream, dialect, None, types=types)):
+            columns = []
+            for arr, kind, as_text in zip(raw.columns, kinds, text, strict=True):
+                if as_text:
+                    arr = convert(_as_text(arr)[0], kind, fmt)
+                elif kind in ("string", "null"):
+                    arr = convert(arr, "string", fmt)  # "" → null
+                columns.append(arr)
+            batch = pa.RecordBatch.from_arrays(columns, schema=schema)
+            if scan.nul:
+                batch = _reject_nul_rows(batch, rows, dialect.delimiter, None)
+            rows += batch.num_rows
+            yield batch
+            progress(int(scan.size * (PASS1_SHARE + (1 - PASS1_SHARE) * stream.consumed() / scan.size)), scan.size)
+
+
+def _reject_nul_rows(
+    batch: pa.RecordBatch, before: int, delimiter: str, rejects: Rejects | None
+) -> pa.RecordBatch:
     """Rows with a NUL byte go to the rejects: a NUL is never text a person typed."""
     has_nul = None
     for arr in batch.columns:
+        if not pa.types.is_string(arr.type):
+            continue
         hit = pc.fill_null(pc.match_substring(arr, "\x00"), False)
         has_nul = hit if has_nul is None else pc.or_(has_nul, hit)
     if has_nul is None or not pc.any(has_nul).as_py():
         return batch
-    for idx in pc.indices_nonzero(has_nul).to_pylist():
+    for idx in pc.indices_nonzero(has_nul).to_pylist() if rejects is not None else []:
         values = [v if v is not None else "" for v in batch.slice(idx, 1).to_pylist()[0].values()]
         rejects.add(None, before + idx + 1, delimiter.join(values), "contains a NUL byte")
     return batch.filter(pc.invert(has_nul))
@@ -330,7 +378,3 @@ def _check_unterminated(last: pa.RecordBatch, stream: InputStream, dialect: Dial
     )
 
 
-def _typed(batch: pa.RecordBatch, schema: pa.Schema, kinds: list[str], fmt: Any) -> pa.RecordBatch:
-    return pa.RecordBatch.from_arrays(
-        [convert(arr, kind, fmt) for arr, kind in zip(batch.columns, kinds, strict=True)], schema=schema
-    )

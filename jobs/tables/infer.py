@@ -31,8 +31,10 @@ ARROW_TYPES: dict[str, pa.DataType] = {
 _TRY_ORDER = ("int", "float", "bool", "date", "timestamp")
 # Beyond 2**53 a float no longer holds every integer: such integers must never be widened to float.
 _FLOAT_EXACT = 2**53
-_BOOL_TRUE = pa.array(["true", "True", "TRUE"], pa.string())
-_BOOL_ALL = pa.array(["true", "True", "TRUE", "false", "False", "FALSE"], pa.string())
+TRUE_TOKENS = ("true", "True", "TRUE")
+FALSE_TOKENS = ("false", "False", "FALSE")
+_BOOL_TRUE = pa.array(TRUE_TOKENS, pa.string())
+_BOOL_ALL = pa.array(TRUE_TOKENS + FALSE_TOKENS, pa.string())
 # Leading zeros (ZIP codes, article numbers) and "0x10" (which Arrow would read as hex) mean "not a number".
 _LEADING_ZERO = r"^[+-]?0[0-9xXbBoO_]"
 # An integer literal this long cannot be held exactly by a float.
@@ -162,6 +164,7 @@ class ColumnTyper:
     fmt: NumberFormat
     kind: str = "null"
     widenings: list[Widening] = field(default_factory=list)
+    grouped: bool = False  # numbers written with thousands separators (Arrow's CSV parser cannot read them)
     _max_abs_int: int = 0
 
     def observe(self, arr: pa.Array, first_row: int) -> None:
@@ -175,6 +178,8 @@ class ColumnTyper:
             return
         if self.kind == "int":
             self._track_ints(typed)
+        if self.kind in ("int", "float") and not self.grouped:
+            self.grouped = bool(pc.any(pc.match_substring(arr, self.fmt.thousands)).as_py())
 
     def _track_ints(self, typed: pa.Array) -> None:
         mm = pc.min_max(typed)
@@ -197,6 +202,8 @@ class ColumnTyper:
         self.kind = new
         if new == "int":
             self._track_ints(convert(arr, new, self.fmt))
+        if new in ("int", "float"):
+            self.grouped = self.grouped or bool(pc.any(pc.match_substring(arr, self.fmt.thousands)).as_py())
 
 
 def _fits(arr: pa.Array, kind: str, fmt: NumberFormat) -> bool:

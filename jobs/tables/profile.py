@@ -22,13 +22,11 @@ QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 TOP_N = 10
 HIST_BINS = 20
 KLL_K = 200
-_FREQ_LG = 10  # up to 768 tracked items: columns with fewer distinct values are counted exactly
+_FREQ_LG = 10  # the frequent-items sketch tracks up to 768 candidates
+_EXACT_CAP = 20_000  # distinct values counted exactly before switching to sketches
 _FEED_ALL = 512  # a chunk with more distinct values than this feeds only its most frequent ones
 _FEED_TOP = 64
-# Columns that look unique (ids, tokens) are counted on one chunk in _SAMPLE_STRIDE: their "top values" all
-# have tiny counts, and exact per-chunk counting is what makes profilers slow.
 _SAMPLE_STRIDE = 16
-_UNIQUE_RATIO = 0.5
 
 COLUMNS_SCHEMA = pa.schema(
     [
@@ -86,6 +84,13 @@ def _as_float(arr: pa.Array) -> np.ndarray:
 
 @dataclass
 class ColumnProfile:
+    """One column's running profile.
+
+    A column starts "few values" (decided on its first chunk): each chunk is dictionary-encoded once and
+    everything that depends only on the values (distinct, top values, lengths, min/max of text) is computed on
+    the dictionary, with exact counts. Past _EXACT_CAP distinct values it switches to sketches for good.
+    """
+
     name: str
     type: pa.DataType
     count: int = 0
@@ -93,9 +98,9 @@ class ColumnProfile:
     _hll: HyperLogLog = field(default_factory=HyperLogLog)
     _kll: Any = None
     _freq: Any = None
-    _freq_exact: bool = True
+    _counts: dict[Any, int] | None = None  # exact value counts while the column has few values
+    _decided: bool = False
     _chunks: int = 0
-    _unique_like: bool = False
     _n: int = 0  # finite numeric values seen (mean/std)
     _mean: float = 0.0
     _m2: float = 0.0
@@ -106,7 +111,6 @@ class ColumnProfile:
     _formulas: int = 0
 
     def __post_init__(self) -> None:
-        self._freq = ds.frequent_items_sketch(_FREQ_LG)
         if _is_numeric(self.type) or _is_temporal(self.type):
             self._kll = ds.kll_doubles_sketch(KLL_K)
 
@@ -120,31 +124,95 @@ class ColumnProfile:
         valid = len(arr) - arr.null_count
         if valid == 0:
             return
-        self._hll.update(arr)
-        self._update_top(arr, valid)
-        if pa.types.is_floating(arr.type):
-            mm = pc.min_max(arr, skip_nulls=True)  # Arrow's min/max skip NaN
+        self._chunks += 1
+        if not self._decided:
+            self._decided = True
+            few = pa.types.is_boolean(arr.type) or pc.count_distinct(arr).as_py() <= max(64, valid // 8)
+            if few:
+                self._counts = {}
+            else:
+                self._freq = ds.frequent_items_sketch(_FREQ_LG)
+        if self._counts is not None:
+            self._update_few(arr)
         else:
-            mm = pc.min_max(arr)
-        lo, hi = mm["min"].as_py(), mm["max"].as_py()
-        if lo is not None:
-            self._min = lo if self._min is None else min(self._min, lo)
-            self._max = hi if self._max is None else max(self._max, hi)
+            self._update_many(arr)
         if self._kll is not None:
+            mm = pc.min_max(arr)
+            self._extend(mm["min"].as_py(), mm["max"].as_py())
             values = _as_float(arr)
             if len(values):
                 self._kll.update(values)
                 self._merge_moments(values)
         elif pa.types.is_boolean(arr.type):
-            values = pc.drop_null(arr).to_numpy(zero_copy_only=False).astype(np.float64)
-            self._merge_moments(values)
+            self._merge_moments(pc.drop_null(arr).to_numpy(zero_copy_only=False).astype(np.float64))
+
+    def _extend(self, lo: Any, hi: Any) -> None:
+        if lo is not None:
+            self._min = lo if self._min is None else min(self._min, lo)
+            self._max = hi if self._max is None else max(self._max, hi)
+
+    def _text_stats(self, values: pa.Array, weights: np.ndarray | None) -> None:
+        """Lengths, min/max and formula-looking values of text (weights: occurrences of each value)."""
+        mm = pc.min_max(values)
+        self._extend(mm["min"].as_py(), mm["max"].as_py())
+        lengths = pc.min_max(pc.utf8_length(values))
+        lo, hi = lengths["min"].as_py(), lengths["max"].as_py()
+        if lo is not None:
+            self._min_len = lo if self._min_len is None else min(self._min_len, lo)
+            self._max_len = hi if self._max_len is None else max(self._max_len, hi)
+        # Values Excel would run as formulas (CSV injection): stored as-is, counted here.
+        formulas = pc.starts_with(values, "=")
+        if weights is None:
+            self._formulas += pc.sum(formulas).as_py() or 0
+        elif pc.any(formulas).as_py():
+            self._formulas += int(weights[formulas.to_numpy(zero_copy_only=False)].sum())
+
+    def _update_few(self, arr: pa.Array) -> None:
+        assert self._counts is not None
+        encoded = pc.dictionary_encode(arr)
+        indices = encoded.indices
+        if indices.null_count:
+            indices = pc.drop_null(indices)
+        counts = np.bincount(indices.to_numpy(), minlength=len(encoded.dictionary))
+        present = np.flatnonzero(counts)
+        dictionary = encoded.dictionary.take(pa.array(present)) if len(present) < len(counts) else (
+            encoded.dictionary
+        )
+        counts = counts[present]
+        for value, n in zip(dictionary.to_pylist(), counts.tolist(), strict=True):
+            key = "NaN" if value != value else value  # NaN != NaN would make a new key every time
+            self._counts[key] = self._counts.get(key, 0) + n
+        self._hll.update(dictionary)
         if self._is_string:
-            lengths = pc.min_max(pc.utf8_length(arr))
-            lo_len, hi_len = lengths["min"].as_py(), lengths["max"].as_py()
-            self._min_len = lo_len if self._min_len is None else min(self._min_len, lo_len)
-            self._max_len = hi_len if self._max_len is None else max(self._max_len, hi_len)
-            # Values Excel would run as formulas (CSV injection): stored as-is, counted here.
-            self._formulas += pc.sum(pc.starts_with(arr, "=")).as_py() or 0
+            self._text_stats(dictionary, counts)
+        elif self._kll is None:
+            mm = pc.min_max(dictionary)
+            self._extend(mm["min"].as_py(), mm["max"].as_py())
+        if len(self._counts) > _EXACT_CAP:
+            # Too many values to count exactly: hand the counts so far to the frequent-items sketch.
+            self._freq = ds.frequent_items_sketch(_FREQ_LG)
+            for value, n in self._counts.items():
+                self._freq.update(value, n)
+            self._counts = None
+
+    def _update_many(self, arr: pa.Array) -> None:
+        self._hll.update(arr)
+        if self._is_string:
+            self._text_stats(arr, None)
+        elif self._kll is None:
+            mm = pc.min_max(arr)
+            self._extend(mm["min"].as_py(), mm["max"].as_py())
+        if self._chunks % _SAMPLE_STRIDE != 1:
+            return
+        # Mostly-unique columns: exact per-chunk counting is what makes profilers slow, and their top values
+        # have tiny counts anyway. One chunk in _SAMPLE_STRIDE is counted, weighted by the stride.
+        counts = pc.value_counts(arr)
+        if len(counts) > _FEED_ALL:
+            n = counts.field("counts").to_numpy()
+            counts = counts.take(pa.array(np.argpartition(-n, _FEED_TOP)[:_FEED_TOP]))
+        for value, c in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True):
+            if value is not None:
+                self._freq.update(value, int(c) * _SAMPLE_STRIDE)
 
     def _merge_moments(self, values: np.ndarray) -> None:
         """Chan's parallel update: numerically stable mean and variance over chunks."""
@@ -159,31 +227,12 @@ class ColumnProfile:
         self._m2 += m2_b + delta * delta * self._n * n_b / n
         self._n = n
 
-    def _update_top(self, arr: pa.Array, valid: int) -> None:
-        self._chunks += 1
-        if self._unique_like and self._chunks % _SAMPLE_STRIDE:
-            return
-        counts = pc.value_counts(arr)
-        distinct = len(counts) - (1 if arr.null_count else 0)
-        if self._chunks <= 2 and valid >= 1000 and distinct > _UNIQUE_RATIO * valid:
-            self._unique_like = True
-            self._freq_exact = False
-        weight = _SAMPLE_STRIDE if self._unique_like and self._chunks > 2 else 1
-        if len(counts) > _FEED_ALL:
-            self._freq_exact = False
-            n = counts.field("counts").to_numpy()
-            counts = counts.take(pa.array(np.argpartition(-n, _FEED_TOP)[:_FEED_TOP]))
-        values = counts.field("values").to_pylist()
-        ns = counts.field("counts").to_pylist()
-        for v, c in zip(values, ns, strict=True):
-            if v is not None:
-                self._freq.update(v, int(c) * weight)
-
     def result(self) -> dict[str, Any]:
         valid = self.count - self.nulls
-        exact = self._freq_exact and self._freq.num_active_items < 0.75 * (1 << _FREQ_LG)
+        exact = self._counts is not None
         if exact:
-            distinct, method, err = self._freq.num_active_items, "exact", 0.0
+            assert self._counts is not None
+            distinct, method, err = len(self._counts), "exact", 0.0
         else:
             est = self._hll.estimate()
             distinct, method, err = min(round(est), valid), "hyperloglog (lg_k=14)", RELATIVE_STD_ERROR
@@ -204,10 +253,10 @@ class ColumnProfile:
             "max_length": self._max_len,
             "formula_like": self._formulas if self._is_string else None,
         }
-        if self._n and (self._kll is not None or pa.types.is_boolean(self.type)):
-            if not _is_temporal(self.type):
-                row["mean"] = self._mean
-                row["std"] = math.sqrt(self._m2 / (self._n - 1)) if self._n > 1 else 0.0
+        numeric = self._kll is not None or pa.types.is_boolean(self.type)
+        if self._n and not _is_temporal(self.type) and numeric:
+            row["mean"] = self._mean
+            row["std"] = math.sqrt(self._m2 / (self._n - 1)) if self._n > 1 else 0.0
         row.update(self._quantiles())
         row.update(self._top(valid, exact))
         return row
@@ -236,15 +285,16 @@ class ColumnProfile:
         return out
 
     def _top(self, valid: int, exact: bool) -> dict[str, Any]:
-        items = self._freq.get_frequent_items(ds.frequent_items_error_type.NO_FALSE_NEGATIVES, 0)
-        items.sort(key=lambda it: (-it[1], str(it[0])))
-        top = [{"value": _render(it[0], self.type), "count": int(it[1])} for it in items[:TOP_N]]
-        if exact:
+        if self._counts is not None:
+            items = sorted(self._counts.items(), key=lambda it: (-it[1], str(it[0])))[:TOP_N]
             method = "exact"
-        elif self._unique_like:
-            method = f"frequent items, 1 chunk in {_SAMPLE_STRIDE} (mostly unique values)"
+        elif self._freq is not None:
+            found = self._freq.get_frequent_items(ds.frequent_items_error_type.NO_FALSE_NEGATIVES, 0)
+            items = [(it[0], it[1]) for it in sorted(found, key=lambda it: (-it[1], str(it[0])))[:TOP_N]]
+            method = f"frequent items sketch, 1 chunk in {_SAMPLE_STRIDE} counted (weighted)"
         else:
-            method = f"frequent items (max error {self._freq.epsilon * max(valid, 1):.0f})"
+            items, method = [], "exact"
+        top = [{"value": _render(v, self.type), "count": int(c)} for v, c in items]
         return {"top_values": top, "top_method": method}
 
 

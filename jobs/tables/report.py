@@ -15,6 +15,7 @@ from jobs.parquet_io import write_record, write_table
 from jobs.tables.profile import TableProfile
 from jobs.tables.rejects import Rejects
 from jobs.tables.sample import Sample
+from jobs.tables.threads import Worker
 from jobs.tables.writer import BackgroundWriter
 
 SUMMARY_SCHEMA = pa.schema(
@@ -69,14 +70,22 @@ def write_data(
     sample = Sample(schema)
     dict_cols: list[str] | bool = dictionary_columns(first) if first is not None else True
     writer = BackgroundWriter(path, schema, dict_cols)
+
+    def observe(batch: pa.RecordBatch) -> None:
+        profile.update(batch)
+        sample.offer(batch)
+
+    # Three threads: this one converts, one profiles, one encodes and compresses.
+    profiler: Worker[pa.RecordBatch] = Worker(observe, name="profile")
     rows = 0
     try:
         for batch in batches:
             writer.put(batch)
-            profile.update(batch)
-            sample.offer(batch)
+            profiler.submit(batch)
             rows += batch.num_rows
+        profiler.finish()
     except BaseException:
+        profiler.abort()
         writer.abort()
         raise
     writer.close()
