@@ -4,3 +4,7 @@ Everything Qt lives here; the engine in :mod:`jobs` never imports this package. 
 store through :class:`desktop_app.job_watcher.JobWatcher` and changes jobs through
 :class:`desktop_app.engine.Engine`; nothing else touches the engine.
 """
+
+from desktop_app import qt_fixes
+
+qt_fixes.apply()

@@ -207,3 +207,18 @@ def test_row_actions_follow_the_state(value: int) -> None:
     states = [JobState.RUNNING, JobState.PAUSED, JobState.COMPLETED]
     expected = [("pause", "cancel"), ("resume", "cancel"), ("export", "open-folder", "remove")]
     assert row_actions(states[value]) == expected[value]
+
+
+def test_many_signal_emits_do_not_exhaust_true() -> None:
+    """PySide6 6.12.0 on Python 3.11 drops a reference to True per emit(); qt_fixes guards against it."""
+    from PySide6.QtCore import QObject, Signal
+
+    class Emitter(QObject):
+        ping = Signal(object)
+
+    emitter = Emitter()
+    received: list[object] = []
+    emitter.ping.connect(received.append)
+    for i in range(50_000):
+        emitter.ping.emit(i)
+    assert len(received) == 50_000 and sys.getrefcount(True) > 1000
