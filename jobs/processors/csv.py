@@ -13,7 +13,6 @@ import contextlib
 import logging
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +31,15 @@ from jobs.tables.infer import ARROW_TYPES, FALSE_TOKENS, NULL_TOKENS, TRUE_TOKEN
 from jobs.tables.rejects import Rejects
 from jobs.tables.report import Summary, write_data, write_side_outputs
 from jobs.tables.sniff import COMPRESSIONS, Dialect, describe, magic_kind, read_head, sniff, zip_kind
+from jobs.tables.spread import spread_kinds
 from jobs.tables.stream import InputStream
 from jobs.tables.threads import prefetch
 
 log = logging.getLogger(__name__)
 
-BLOCK_BYTES = 1 << 20  # ~6k rows of a typical export: a progress call (and a cancel check) every few ms
-PASS1_SHARE = 0.6  # share of the progress bar for pass 1 (parse); pass 2 (convert, profile, write) has the rest
+BLOCK_BYTES = 4 << 20  # ~25k rows of a typical export: a progress call (and a cancel check) every ~30 ms
+PASS2_BLOCK_BYTES = 1 << 20  # pass 2 runs ~200 MB/s: still a progress call every ~20 ms
+PASS1_SHARE = 0.5  # share of the progress bar for pass 1 (parse); pass 2 (convert, profile, write) has the rest
 _TABLE_SUFFIXES = {".csv", ".tsv", ".psv", ".tab", ".txt", ".gz", ".zst", ".bz2"}
 
 
@@ -115,19 +116,24 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
     if dialect.encoding.how == "charset detector":
         warnings.append(f"the text is not UTF-8; read as {dialect.encoding.name} (detected)")
     stem = stem_of(source)
-    rejects = Rejects()
-    scan = _pass1(source, dialect, rejects, warnings, progress)
-    for typer in scan.typers:
-        warnings.extend(w.message() for w in typer.widenings)
-    schema = pa.schema([(t.name, ARROW_TYPES[t.kind]) for t in scan.typers])
+    size = source.stat().st_size
+    floors = spread_kinds(source, dialect, size)
+    checked = True  # let Arrow validate UTF-8; on failure read bytes and decode value by value
     with OutputSet(options.out_dir, stem, owner=options.get("owner")) as outs:
         data_path = outs.path(".parquet")
-        try:
-            outcome = write_data(_pass2(source, dialect, scan, schema, False, progress), schema, data_path)
-        except pa.ArrowInvalid as exc:
-            # Arrow's typed parser disagreed with pass 1 on some value: redo the slow, exact way.
-            log.warning("%s: typed read failed (%s); converting from text", source.name, exc)
-            outcome = write_data(_pass2(source, dialect, scan, schema, True, progress), schema, data_path)
+        for _attempt in range(4):
+            try:
+                attempt = _Attempt(source, dialect, floors, checked, progress)
+                outcome = write_data(attempt.batches(), attempt.schema, data_path, attempt.first)
+                break
+            except _Restart as restart:
+                # A type changed after rows were written: start over with the final types (now known).
+                floors, checked = restart.floors, restart.checked
+                log.info("%s: starting over with wider types %s", source.name, restart.floors)
+        else:
+            raise RuntimeError("column types did not settle")
+        warnings.extend(attempt.warnings())
+        rejects = attempt.rejects
         if rejects.count:
             first_bad = rejects.first(1)[0]
             where = f"line {first_bad['line']}" if first_bad["line"] else f"row {first_bad['row']}"
@@ -137,7 +143,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
             )
         summary = Summary(
             source=source.name,
-            input_bytes=scan.size,
+            input_bytes=size,
             started=started,
             encoding=dialect.encoding.name,
             delimiter=dialect.delimiter,
@@ -148,8 +154,9 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
             warnings=warnings,
         )
         write_side_outputs(outs, "", outcome, summary, rejects)
-        progress(scan.size, scan.size)
+        progress(size, size)
         committed = outs.commit()
+    schema = attempt.schema
     metrics: dict[str, Any] = {
         "rows": outcome.rows,
         "columns": len(schema),
@@ -163,19 +170,22 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
         "compression": dialect.compression,
         "sheets": [],
         "rejected_rows": rejects.count,
-        "input_bytes": scan.size,
+        "input_bytes": size,
     }
     return ProcessResult(outputs=committed, warnings=warnings, metrics=metrics)
 
 
+def _is_utf8(dialect: Dialect) -> bool:
+    return dialect.encoding.name.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig", "ascii")
+
+
 def _open(source: Path, dialect: Dialect) -> InputStream:
-    enc = dialect.encoding.name
-    codec = "utf-8" if enc.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig") else enc
+    codec = "utf-8" if _is_utf8(dialect) else dialect.encoding.name
     return InputStream(source, dialect.compression, codec, dialect.encoding.bom_bytes, dialect.quote)
 
 
 def _reader(
-    stream: InputStream,
+    stream: Any,
     dialect: Dialect,
     rejects: Rejects | None,
     block: int = BLOCK_BYTES,
@@ -211,7 +221,7 @@ def _reader(
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types=types or {name: pa.binary() for name in dialect.names},
-                check_utf8=False,
+                check_utf8=True,
                 null_values=list(NULL_TOKENS),
                 true_values=list(TRUE_TOKENS),
                 false_values=list(FALSE_TOKENS),
@@ -247,103 +257,151 @@ def _as_text(arr: pa.Array) -> tuple[pa.Array, int]:
         return pa.array(fixed, pa.string()), bad
 
 
-@dataclass
-class Scan:
-    """What pass 1 learned about the whole file."""
-
-    typers: list[ColumnTyper]
-    rows: int
-    size: int
-    nul: bool  # rows with NUL bytes were rejected: pass 2 must drop the same rows
-    bad_utf8: set[str] = field(default_factory=set)
+class _Restart(Exception):
+    def __init__(self, floors: dict[str, str], checked: bool) -> None:
+        super().__init__("restart")
+        self.floors = floors
+        self.checked = checked
 
 
-def _pass1(
-    source: Path,
-    dialect: Dialect,
-    rejects: Rejects,
-    warnings: list[str],
-    progress: ProgressCallback,
-) -> Scan:
-    """Read everything as text and follow each column's type; nothing is written."""
-    fmt = dialect.number_format
-    typers = [ColumnTyper(name, fmt) for name in dialect.names]
-    text_schema = pa.schema([(name, pa.string()) for name in dialect.names])
-    stream = _open(source, dialect)
-    size = stream.size
-    rows = 0
-    last: pa.RecordBatch | None = None
-    bad_utf8: dict[str, int] = {}
-    with contextlib.closing(stream):
-        batches = prefetch(_reader(stream, dialect, rejects))
-        while True:
-            progress(int(stream.consumed() * PASS1_SHARE), size)
-            try:
-                raw = next(batches)
-            except StopIteration:
-                break
-            except (pa.ArrowInvalid, EOFError, OSError) as exc:
-                raise ProcessingError(_arrow_message(exc, len(typers))) from None
+class _Attempt:
+    """One conversion pass: parse, check and convert every chunk, hand typed batches to the writer.
+
+    When a chunk needs a wider type than the rows already written, the rest of the file is only *checked*
+    (nothing converted or written) so every change is known, then :class:`_Restart` carries the final types to
+    the next attempt.
+    """
+
+    def __init__(
+        self, source: Path, dialect: Dialect, floors: dict[str, str], checked: bool, progress: ProgressCallback
+    ) -> None:
+        self.source = source
+        self.dialect = dialect
+        self.checked = checked
+        self.progress = progress
+        self.rejects = Rejects()
+        self.typers = [
+            ColumnTyper(name, dialect.number_format, floor=floors.get(name, "null")) for name in dialect.names
+        ]
+        self.bad_utf8: dict[str, int] = {}
+        self.replaced = 0
+        self._stream = _open(source, dialect)
+        self._names = dialect.names
+        self._text_schema = pa.schema([(n, pa.string()) for n in dialect.names])
+        self._reader = _reader(
+            self._stream, dialect, self.rejects, types=self._text_schema if checked else None
+        )
+        self._batches = prefetch(self._reader)
+        self.rows = 0
+        # The first chunk decides the schema (with the floors): read it before the writer opens.
+        self.first = self._first_batch()
+        self.schema = pa.schema([(t.name, ARROW_TYPES[t.target]) for t in self.typers])
+
+    def _next_text(self) -> pa.RecordBatch | None:
+        try:
+            self.progress(self._stream.consumed(), self._stream.size)
+            raw = next(self._batches)
+        except StopIteration:
+            return None
+        except (pa.ArrowInvalid, EOFError, OSError) as exc:
+            self.close()
+            if self.checked and "UTF8" in str(exc):
+                raise _Restart(self._floors(), checked=False) from None
+            raise ProcessingError(_arrow_message(exc, len(self.typers))) from None
+        if self.checked:
+            batch = raw
+        else:
             columns = []
-            for name, arr in zip(dialect.names, raw.columns, strict=True):
+            for name, arr in zip(self._names, raw.columns, strict=True):
                 text, bad = _as_text(arr)
                 if bad:
-                    bad_utf8[name] = bad_utf8.get(name, 0) + bad
+                    self.bad_utf8[name] = self.bad_utf8.get(name, 0) + bad
                 columns.append(text)
-            batch = pa.RecordBatch.from_arrays(columns, schema=text_schema)
-            if stream.nul:
-                batch = _reject_nul_rows(batch, rows, dialect.delimiter, rejects)
-            for typer, arr in zip(typers, batch.columns, strict=True):
-                typer.observe(arr, rows + 1)
-            last = batch if batch.num_rows else last
-            rows += batch.num_rows
-    if stream.quotes % 2 and last is not None and last.num_rows:
-        _check_unterminated(last, stream, dialect)
-    for name, bad in bad_utf8.items():
-        warnings.append(
-            f"column '{name}': {bad} value(s) are not valid UTF-8 (the encoding changes part-way); "
-            "they were read as cp1252"
-        )
-    if stream.replaced:
-        warnings.append(
-            f"{stream.replaced} character(s) could not be decoded as {dialect.encoding.name} and were replaced"
-        )
-    return Scan(typers, rows, size, stream.nul, set(bad_utf8))
+            batch = pa.RecordBatch.from_arrays(columns, schema=self._text_schema)
+        if self._stream.nul:
+            batch = _reject_nul_rows(batch, self.rows, self.dialect.delimiter, self.rejects)
+        return batch
 
+    def _convert(self, batch: pa.RecordBatch) -> list[pa.Array] | None:
+        out: list[pa.Array] | None = []
+        for typer, arr in zip(self.typers, batch.columns, strict=True):
+            typed = typer.convert(arr, self.rows + 1)
+            if typed is None:
+                out = None
+            elif out is not None:
+                out.append(typed)
+        return out
 
-def _pass2(
-    source: Path, dialect: Dialect, scan: Scan, schema: pa.Schema, all_text: bool, progress: ProgressCallback
-) -> Iterator[pa.RecordBatch]:
-    """Read again, now with the final types: Arrow's parser converts directly where it can."""
-    fmt = dialect.number_format
-    kinds = [t.kind for t in scan.typers]
-    text = [
-        all_text
-        or scan.nul
-        or t.name in scan.bad_utf8
-        or (t.kind in ("int", "float") and (fmt.decimal != "." or t.grouped))
-        for t in scan.typers
-    ]
-    types = {
-        t.name: pa.binary() if as_text else ARROW_TYPES[t.kind] for t, as_text in zip(scan.typers, text, strict=True)
-    }
-    stream = _open(source, dialect)
-    rows = 0
-    with contextlib.closing(stream):
-        for raw in prefetch(_reader(stream, dialect, None, types=types)):
-            columns = []
-            for arr, kind, as_text in zip(raw.columns, kinds, text, strict=True):
-                if as_text:
-                    arr = convert(_as_text(arr)[0], kind, fmt)
-                elif kind in ("string", "null"):
-                    arr = convert(arr, "string", fmt)  # "" → null
-                columns.append(arr)
-            batch = pa.RecordBatch.from_arrays(columns, schema=schema)
-            if scan.nul:
-                batch = _reject_nul_rows(batch, rows, dialect.delimiter, None)
-            rows += batch.num_rows
-            yield batch
-            progress(int(scan.size * (PASS1_SHARE + (1 - PASS1_SHARE) * stream.consumed() / scan.size)), scan.size)
+    def _first_batch(self) -> pa.RecordBatch | None:
+        batch = self._next_text()
+        while batch is not None and batch.num_rows == 0:
+            batch = self._next_text()
+        if batch is None:
+            self._finish(None)
+            return None
+        columns = self._convert(batch)
+        if columns is None:  # nothing written yet: the first chunk simply sets the types
+            columns = [convert(arr, t.target, t.fmt) for t, arr in zip(self.typers, batch.columns, strict=True)]
+        self._pending: pa.RecordBatch | None = batch
+        self.rows += batch.num_rows
+        schema = pa.schema([(t.name, ARROW_TYPES[t.target]) for t in self.typers])
+        return pa.RecordBatch.from_arrays(columns, schema=schema)
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        try:
+            last = self._pending if self.first is not None else None
+            if self.first is not None:
+                yield self.first
+            while True:
+                batch = self._next_text()
+                if batch is None:
+                    break
+                columns = self._convert(batch)
+                if columns is None:
+                    self._check_rest(batch)
+                    return
+                self.rows += batch.num_rows
+                last = batch if batch.num_rows else last
+                yield pa.RecordBatch.from_arrays(columns, schema=self.schema)
+            self._finish(last)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._batches.close()  # stops the reading thread
+        self._stream.close()
+
+    def _check_rest(self, batch: pa.RecordBatch) -> None:
+        """Follow the types to the end of the file without converting, then start over."""
+        self.rows += batch.num_rows
+        while (batch := self._next_text()) is not None:
+            for typer, arr in zip(self.typers, batch.columns, strict=True):
+                typer.observe(arr, self.rows + 1)
+            self.rows += batch.num_rows
+        raise _Restart(self._floors(), self.checked)
+
+    def _floors(self) -> dict[str, str]:
+        return {t.name: t.target for t in self.typers}
+
+    def _finish(self, last: pa.RecordBatch | None) -> None:
+        stream = self._stream
+        if stream.quotes % 2 and last is not None and last.num_rows:
+            _check_unterminated(last, stream, self.dialect)
+        self.replaced = stream.replaced
+
+    def warnings(self) -> list[str]:
+        out = [w.message() for t in self.typers for w in t.widenings]
+        for name, bad in self.bad_utf8.items():
+            out.append(
+                f"column '{name}': {bad} value(s) are not valid UTF-8 (the encoding changes part-way); "
+                "they were read as cp1252"
+            )
+        if self.replaced:
+            out.append(
+                f"{self.replaced} character(s) could not be decoded as {self.dialect.encoding.name} "
+                "and were replaced"
+            )
+        return out
 
 
 def _reject_nul_rows(

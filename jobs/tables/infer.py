@@ -57,7 +57,8 @@ class NumberFormat:
 
 
 def null_mask(arr: pa.Array) -> pa.Array:
-    return pc.or_kleene(pc.is_null(arr), pc.is_in(arr, value_set=_NULL_SET))
+    mask = pc.is_in(arr, value_set=_NULL_SET)
+    return pc.or_kleene(pc.is_null(arr), mask) if arr.null_count else mask
 
 
 def _blank_nulls(arr: pa.Array, mask: pa.Array) -> pa.Array:
@@ -99,13 +100,26 @@ def convert(arr: pa.Array, kind: str, fmt: NumberFormat = NumberFormat()) -> pa.
             raise DoesNotFit("not true/false")
         return pc.if_else(pc.is_null(values), pa.scalar(None, pa.bool_()), pc.is_in(values, value_set=_BOOL_TRUE))
     if kind in ("int", "float"):
-        if pc.any(pc.match_substring_regex(values, _LEADING_ZERO)).as_py():
+        # Cheap prefix tests first: the regular expressions only run when they could match.
+        if _maybe_leading_zero(values) and pc.any(pc.match_substring_regex(values, _LEADING_ZERO)).as_py():
             raise DoesNotFit("leading zero")
-        if kind == "float" and pc.any(pc.match_substring_regex(values, _LONG_INTEGER)).as_py():
-            raise DoesNotFit("integer too long for a float")
         values = _normalise_number(values, fmt)
     # Arrow's casts accept ISO dates and date-times only, so day/month order is never guessed.
-    return pc.cast(values, target)
+    typed = pc.cast(values, target)
+    if kind == "float" and _has_huge(typed) and pc.any(pc.match_substring_regex(values, _LONG_INTEGER)).as_py():
+        raise DoesNotFit("integer too long for a float")
+    return typed
+
+
+def _has_huge(typed: pa.Array) -> bool:
+    """Only a value of 2**53 or more can be an integer that a float would round."""
+    mm = pc.min_max(typed)
+    lo, hi = mm["min"].as_py(), mm["max"].as_py()
+    return lo is not None and max(abs(lo), abs(hi)) >= _FLOAT_EXACT
+
+
+def _maybe_leading_zero(values: pa.Array) -> bool:
+    return any(pc.any(pc.starts_with(values, p)).as_py() for p in ("0", "-0", "+0"))
 
 
 def chunk_kind(arr: pa.Array, fmt: NumberFormat) -> str:
@@ -158,17 +172,28 @@ _NAMES = {
 
 @dataclass
 class ColumnTyper:
-    """Follows one column through pass 1 and keeps the narrowest kind that fits every value seen so far."""
+    """Follows one column through the file: the narrowest kind that fits every value seen so far.
+
+    ``kind`` is what the values seen so far need; ``floor`` what a look at blocks spread over the file (or an
+    earlier attempt) showed the column will need. Values are converted to ``target``, the wider of the two, so
+    the schema is right from the first row; ``kind`` is still followed so the warning names the real first row
+    and value that forced the wider type.
+    """
 
     name: str
     fmt: NumberFormat
     kind: str = "null"
+    floor: str = "null"
     widenings: list[Widening] = field(default_factory=list)
     grouped: bool = False  # numbers written with thousands separators (Arrow's CSV parser cannot read them)
     _max_abs_int: int = 0
 
+    @property
+    def target(self) -> str:
+        return join(self.kind, self.floor)
+
     def observe(self, arr: pa.Array, first_row: int) -> None:
-        """``first_row``: 1-based data row number of ``arr[0]``."""
+        """Follow ``kind`` over one chunk; ``first_row``: 1-based data row number of ``arr[0]``."""
         if self.kind == "string":
             return
         try:
@@ -176,34 +201,47 @@ class ColumnTyper:
         except (DoesNotFit, pa.ArrowInvalid, pa.ArrowNotImplementedError):
             self._widen(arr, first_row)
             return
-        if self.kind == "int":
-            self._track_ints(typed)
-        if self.kind in ("int", "float") and not self.grouped:
-            self.grouped = bool(pc.any(pc.match_substring(arr, self.fmt.thousands)).as_py())
+        self._track(arr, typed, self.kind)
 
-    def _track_ints(self, typed: pa.Array) -> None:
-        mm = pc.min_max(typed)
-        lo, hi = mm["min"].as_py(), mm["max"].as_py()
-        if lo is not None:
-            self._max_abs_int = max(self._max_abs_int, abs(lo), abs(hi))
+    def convert(self, arr: pa.Array, first_row: int) -> pa.Array | None:
+        """The chunk converted to ``target``; None when the chunk needs a wider target than before."""
+        target = self.target
+        if self.kind != target:
+            self.observe(arr, first_row)
+            if self.target != target:
+                return None
+            return convert(arr, target, self.fmt)
+        if target == "string":
+            return convert(arr, "string", self.fmt)
+        try:
+            typed = convert(arr, target, self.fmt)
+        except (DoesNotFit, pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            self._widen(arr, first_row)
+            return None
+        self._track(arr, typed, target)
+        return typed
+
+    def _track(self, arr: pa.Array, typed: pa.Array, kind: str) -> None:
+        if kind == "int":
+            mm = pc.min_max(typed)
+            lo, hi = mm["min"].as_py(), mm["max"].as_py()
+            if lo is not None:
+                self._max_abs_int = max(self._max_abs_int, abs(lo), abs(hi))
+        if kind in ("int", "float") and not self.grouped:
+            self.grouped = bool(pc.any(pc.match_substring(arr, self.fmt.thousands)).as_py())
 
     def _widen(self, arr: pa.Array, first_row: int) -> None:
         new = join(self.kind, chunk_kind(arr, self.fmt))
         if new == "float" and self._max_abs_int >= _FLOAT_EXACT:
             new = "string"
-        if new != "string":
-            try:
-                convert(arr, new, self.fmt)
-            except (DoesNotFit, pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                new = "string"
+        if new != "string" and not _fits(arr, new, self.fmt):
+            new = "string"
         if self.kind != "null":
             idx = _first_misfit(arr, self.kind, self.fmt)
             self.widenings.append(Widening(self.name, self.kind, new, first_row + idx, str(arr[idx].as_py())))
         self.kind = new
-        if new == "int":
-            self._track_ints(convert(arr, new, self.fmt))
         if new in ("int", "float"):
-            self.grouped = self.grouped or bool(pc.any(pc.match_substring(arr, self.fmt.thousands)).as_py())
+            self._track(arr, convert(arr, new, self.fmt), new)
 
 
 def _fits(arr: pa.Array, kind: str, fmt: NumberFormat) -> bool:

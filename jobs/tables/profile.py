@@ -27,6 +27,8 @@ _EXACT_CAP = 20_000  # distinct values counted exactly before switching to sketc
 _FEED_ALL = 512  # a chunk with more distinct values than this feeds only its most frequent ones
 _FEED_TOP = 64
 _SAMPLE_STRIDE = 16
+_KLL_FULL = 1 << 16
+_KLL_STRIDE = 4
 
 COLUMNS_SCHEMA = pa.schema(
     [
@@ -109,6 +111,7 @@ class ColumnProfile:
     _min_len: int | None = None
     _max_len: int | None = None
     _formulas: int = 0
+    _kll_offset: int = 0
 
     def __post_init__(self) -> None:
         if _is_numeric(self.type) or _is_temporal(self.type):
@@ -141,10 +144,21 @@ class ColumnProfile:
             self._extend(mm["min"].as_py(), mm["max"].as_py())
             values = _as_float(arr)
             if len(values):
-                self._kll.update(values)
+                self._kll.update(self._kll_share(values))
                 self._merge_moments(values)
         elif pa.types.is_boolean(arr.type):
             self._merge_moments(pc.drop_null(arr).to_numpy(zero_copy_only=False).astype(np.float64))
+
+    def _kll_share(self, values: np.ndarray) -> np.ndarray:
+        """Every value for the first _KLL_FULL, then one in _KLL_STRIDE.
+
+        KLL's own rank error (1.3 % at k=200) dwarfs the sampling error of a 1-in-4 sample of a million values
+        (0.1 %), and feeding KLL is the costliest part of a numeric profile.
+        """
+        if self._kll.n < _KLL_FULL:
+            return values
+        self._kll_offset = (self._kll_offset + 1) % _KLL_STRIDE
+        return values[self._kll_offset :: _KLL_STRIDE]
 
     def _extend(self, lo: Any, hi: Any) -> None:
         if lo is not None:
@@ -270,7 +284,12 @@ class ColumnProfile:
         for q, v in zip(QUANTILES, qs, strict=True):
             out[f"p{round(q * 100)}"] = _render_float(v, self.type)
         estimated = self._kll.is_estimation_mode()
-        out["quantile_method"] = "kll (k=200)" if estimated else "exact"
+        sampled = self._n > self._kll.n
+        out["quantile_method"] = (
+            ("kll (k=200)" + (f", 1 value in {_KLL_STRIDE} after the first {_KLL_FULL}" if sampled else ""))
+            if estimated
+            else "exact"
+        )
         out["quantile_rank_error"] = self._kll.normalized_rank_error(False) if estimated else 0.0
         lo, hi = self._kll.get_min_value(), self._kll.get_max_value()
         if hi > lo:

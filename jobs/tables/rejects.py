@@ -32,6 +32,9 @@ class Rejects:
         if len(self._rows) < MAX_KEPT:
             self._rows.append({"line": line, "row": row, "raw": raw, "reason": reason})
 
+    def rows(self) -> list[dict[str, object]]:
+        return list(self._rows)
+
     def first(self, n: int = 3) -> list[dict[str, object]]:
         return self._rows[:n]
 

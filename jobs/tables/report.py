@@ -18,6 +18,8 @@ from jobs.tables.sample import Sample
 from jobs.tables.threads import Worker
 from jobs.tables.writer import BackgroundWriter
 
+PROFILE_ROWS = 64 * 1024
+
 SUMMARY_SCHEMA = pa.schema(
     [
         ("source", pa.string()),
@@ -71,18 +73,29 @@ def write_data(
     dict_cols: list[str] | bool = dictionary_columns(first) if first is not None else True
     writer = BackgroundWriter(path, schema, dict_cols)
 
-    def observe(batch: pa.RecordBatch) -> None:
+    def observe(group: list[pa.RecordBatch]) -> None:
+        batch = pa.Table.from_batches(group, schema=schema).combine_chunks().to_batches()[0] if len(
+            group) > 1 else group[0]
         profile.update(batch)
         sample.offer(batch)
 
     # Three threads: this one converts, one profiles, one encodes and compresses.
-    profiler: Worker[pa.RecordBatch] = Worker(observe, name="profile")
+    profiler: Worker[list[pa.RecordBatch]] = Worker(observe, name="profile")
     rows = 0
+    group: list[pa.RecordBatch] = []
+    group_rows = 0
     try:
         for batch in batches:
             writer.put(batch)
-            profiler.submit(batch)
             rows += batch.num_rows
+            # The profile costs per call as well as per row: give it fewer, larger batches.
+            group.append(batch)
+            group_rows += batch.num_rows
+            if group_rows >= PROFILE_ROWS:
+                profiler.submit(group)
+                group, group_rows = [], 0
+        if group:
+            profiler.submit(group)
         profiler.finish()
     except BaseException:
         profiler.abort()

@@ -29,6 +29,7 @@ class InputStream(io.RawIOBase):
             None if codec == "utf-8" else codecs.getincrementaldecoder(codec)(errors="replace")
         )
         self._buf = b""
+        self._pos = 0  # start of the unread part of _buf: slicing it away on every read would be quadratic
         self._eof = False
         self._skip = skip
         self._quote = quote.encode()
@@ -59,11 +60,9 @@ class InputStream(io.RawIOBase):
         return raw
 
     def read(self, size: int = -1) -> bytes:
-        while not self._eof and (size < 0 or len(self._buf) < size):
+        available = len(self._buf) - self._pos
+        while not self._eof and (size < 0 or available < size):
             chunk = self._pull()
-            if not chunk and (self._decoder is None or not self._buf):
-                self._eof = True
-                break
             if not chunk:
                 self._eof = True
                 break
@@ -72,14 +71,17 @@ class InputStream(io.RawIOBase):
             self.quotes += chunk.count(self._quote)
             self.newlines += chunk.count(b"\n")
             self.last_byte = chunk[-1:]
-            self._buf += chunk
-        if size < 0:
-            out, self._buf = self._buf, b""
-        else:
-            out, self._buf = self._buf[:size], self._buf[size:]
+            self._buf = self._buf[self._pos :] + chunk if available else chunk
+            self._pos = 0
+            available = len(self._buf)
+        end = len(self._buf) if size < 0 else min(len(self._buf), self._pos + size)
+        out = self._buf[self._pos : end] if (self._pos or end < len(self._buf)) else self._buf
+        self._pos = end
         return out
 
     def close(self) -> None:
+        if self.closed:
+            return
         try:
             self._src.close()
             self._raw.close()
