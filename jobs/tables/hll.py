@@ -31,7 +31,11 @@ def _mix(h: np.ndarray) -> np.ndarray:
 
 def hash_values(arr: pa.Array) -> np.ndarray:
     """64-bit hashes of the non-null values of ``arr``."""
-    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    if isinstance(arr, pa.ChunkedArray):
+        if arr.num_chunks == 1:
+            arr = arr.chunk(0)
+        else:
+            return np.concatenate([hash_values(c) for c in arr.chunks] or [np.empty(0, np.uint64)])
     if len(arr) == 0:
         return np.empty(0, np.uint64)
     if pa.types.is_string(arr.type) or pa.types.is_binary(arr.type):
@@ -52,10 +56,10 @@ def hash_values(arr: pa.Array) -> np.ndarray:
 
 
 def _hash_strings(arr: pa.Array) -> np.ndarray:
-    """Hash of the length and four 8-byte words: the whole string up to 32 bytes, first/⅓/⅔/last words beyond.
+    """Hash of the length and three 8-byte words: the whole string up to 24 bytes, first/middle/last beyond.
 
-    Reading four words per value keeps the cost per row, not per byte; two long texts of equal length that agree
-    on all four words collide, which an estimate of distinct values can afford.
+    Reading three words per value keeps the cost per row, not per byte; two long texts of equal length that agree
+    on all three words collide, which an estimate of distinct values can afford.
     """
     bufs = arr.buffers()
     n = len(arr)
@@ -68,14 +72,15 @@ def _hash_strings(arr: pa.Array) -> np.ndarray:
     starts = offsets[:-1] - base
     lengths = offsets[1:] - offsets[:-1]
     last = np.maximum(lengths - 8, 0)
-    long_ = lengths > 32
+    long_ = lengths > 24
     with np.errstate(over="ignore"):
         h = lengths.astype(np.uint64) * _U64(0x9E3779B97F4A7C15)
-        for i in range(4):
-            pos = np.where(long_, (last * i) // 3, np.minimum(8 * i, last))
+        short = lengths < 8
+        any_short = bool(short.any())
+        for i in range(3):
+            pos = np.where(long_, (last * i) // 2, np.minimum(8 * i, last))
             w = words[starts + pos]
-            short = lengths < 8
-            if short.any():
+            if any_short:
                 keep = (_U64(1) << (lengths[short].astype(np.uint64) * _U64(8))) - _U64(1)
                 w[short] &= keep
             h = _mix(h ^ w)

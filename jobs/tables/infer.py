@@ -35,8 +35,6 @@ TRUE_TOKENS = ("true", "True", "TRUE")
 FALSE_TOKENS = ("false", "False", "FALSE")
 _BOOL_TRUE = pa.array(TRUE_TOKENS, pa.string())
 _BOOL_ALL = pa.array(TRUE_TOKENS + FALSE_TOKENS, pa.string())
-# Leading zeros (ZIP codes, article numbers) and "0x10" (which Arrow would read as hex) mean "not a number".
-_LEADING_ZERO = r"^[+-]?0[0-9xXbBoO_]"
 # An integer literal this long cannot be held exactly by a float.
 _LONG_INTEGER = r"^[+-]?[0-9]{16,}$"
 
@@ -84,31 +82,67 @@ def _normalise_number(arr: pa.Array, fmt: NumberFormat) -> pa.Array:
     return arr
 
 
-def convert(arr: pa.Array, kind: str, fmt: NumberFormat = NumberFormat()) -> pa.Array:
-    """Text → ``kind``; raises :class:`DoesNotFit` (or ``pa.ArrowInvalid``) unless every value fits exactly."""
+def convert(arr: pa.Array, kind: str, fmt: NumberFormat = NumberFormat(), nulls: bool = True) -> pa.Array:
+    """Text → ``kind``; raises :class:`DoesNotFit` (or ``pa.ArrowInvalid``) unless every value fits exactly.
+
+    ``nulls`` False: the caller has seen no null token in this column yet, so a plain cast is tried first.
+    """
     if kind == "string":
         return _blank_nulls(arr, pc.equal(arr, ""))
-    mask = null_mask(arr)
     target = ARROW_TYPES[kind]
     if kind == "null":
-        if pc.all(mask).as_py() is False:
+        if pc.all(null_mask(arr)).as_py() is False:
             raise DoesNotFit("has values")
         return pa.nulls(len(arr), target)
-    values = _blank_nulls(arr, mask)
     if kind == "bool":
+        values = _blank_nulls(arr, null_mask(arr))
         if not pc.all(pc.or_kleene(pc.is_null(values), pc.is_in(values, value_set=_BOOL_ALL))).as_py():
             raise DoesNotFit("not true/false")
         return pc.if_else(pc.is_null(values), pa.scalar(None, pa.bool_()), pc.is_in(values, value_set=_BOOL_TRUE))
+    values = arr
     if kind in ("int", "float"):
-        # Cheap prefix tests first: the regular expressions only run when they could match.
-        if _maybe_leading_zero(values) and pc.any(pc.match_substring_regex(values, _LEADING_ZERO)).as_py():
+        if _leading_zero(values):
             raise DoesNotFit("leading zero")
-        values = _normalise_number(values, fmt)
+        if fmt.decimal != ".":
+            values = _normalise_number(values, fmt)
     # Arrow's casts accept ISO dates and date-times only, so day/month order is never guessed.
-    typed = pc.cast(values, target)
+    typed = None
+    if not nulls:
+        try:
+            typed = pc.cast(values, target)
+        except pa.ArrowInvalid:
+            typed = None
+    if typed is None:
+        values = _blank_nulls(values, null_mask(values))
+        try:
+            typed = pc.cast(values, target)
+        except pa.ArrowInvalid:
+            if kind not in ("int", "float") or fmt.decimal != ".":
+                raise
+            # "1,234.5": thousands separators are rare enough to look for only when the plain cast failed.
+            typed = pc.cast(_normalise_number(values, fmt), target)
     if kind == "float" and _has_huge(typed) and pc.any(pc.match_substring_regex(values, _LONG_INTEGER)).as_py():
         raise DoesNotFit("integer too long for a float")
     return typed
+
+
+def _leading_zero(values: pa.Array) -> bool:
+    """A leading zero that is not "0", "0.5" or "0e3": ZIP codes, article numbers, and "0x10" (read as hex).
+
+    Plain prefix kernels instead of a regular expression: a column of "0.xxx" values would run the regex on
+    every value of every chunk.
+    """
+    for sign in ("", "-", "+"):
+        zero = sign + "0"
+        starts = pc.starts_with(values, zero)
+        if not pc.any(starts).as_py():
+            continue
+        fine = pc.equal(values, zero)
+        for follow in (".", "e", "E"):
+            fine = pc.or_(fine, pc.starts_with(values, zero + follow))
+        if pc.any(pc.and_not(starts, fine)).as_py():
+            return True
+    return False
 
 
 def _has_huge(typed: pa.Array) -> bool:
@@ -116,10 +150,6 @@ def _has_huge(typed: pa.Array) -> bool:
     mm = pc.min_max(typed)
     lo, hi = mm["min"].as_py(), mm["max"].as_py()
     return lo is not None and max(abs(lo), abs(hi)) >= _FLOAT_EXACT
-
-
-def _maybe_leading_zero(values: pa.Array) -> bool:
-    return any(pc.any(pc.starts_with(values, p)).as_py() for p in ("0", "-0", "+0"))
 
 
 def chunk_kind(arr: pa.Array, fmt: NumberFormat) -> str:
@@ -185,8 +215,8 @@ class ColumnTyper:
     kind: str = "null"
     floor: str = "null"
     widenings: list[Widening] = field(default_factory=list)
-    grouped: bool = False  # numbers written with thousands separators (Arrow's CSV parser cannot read them)
     _max_abs_int: int = 0
+    _nulls: bool = False  # a null token was seen: skip the optimistic plain cast
 
     @property
     def target(self) -> str:
@@ -197,7 +227,7 @@ class ColumnTyper:
         if self.kind == "string":
             return
         try:
-            typed = convert(arr, self.kind, self.fmt)
+            typed = convert(arr, self.kind, self.fmt, self._nulls)
         except (DoesNotFit, pa.ArrowInvalid, pa.ArrowNotImplementedError):
             self._widen(arr, first_row)
             return
@@ -214,7 +244,7 @@ class ColumnTyper:
         if target == "string":
             return convert(arr, "string", self.fmt)
         try:
-            typed = convert(arr, target, self.fmt)
+            typed = convert(arr, target, self.fmt, self._nulls)
         except (DoesNotFit, pa.ArrowInvalid, pa.ArrowNotImplementedError):
             self._widen(arr, first_row)
             return None
@@ -222,13 +252,13 @@ class ColumnTyper:
         return typed
 
     def _track(self, arr: pa.Array, typed: pa.Array, kind: str) -> None:
+        if typed.null_count:
+            self._nulls = True
         if kind == "int":
             mm = pc.min_max(typed)
             lo, hi = mm["min"].as_py(), mm["max"].as_py()
             if lo is not None:
                 self._max_abs_int = max(self._max_abs_int, abs(lo), abs(hi))
-        if kind in ("int", "float") and not self.grouped:
-            self.grouped = bool(pc.any(pc.match_substring(arr, self.fmt.thousands)).as_py())
 
     def _widen(self, arr: pa.Array, first_row: int) -> None:
         new = join(self.kind, chunk_kind(arr, self.fmt))

@@ -100,7 +100,7 @@ class ColumnProfile:
     _hll: HyperLogLog = field(default_factory=HyperLogLog)
     _kll: Any = None
     _freq: Any = None
-    _counts: dict[Any, int] | None = None  # exact value counts while the column has few values
+    _counts: pa.Table | None = None  # exact value counts (value, n) while the column has few values
     _decided: bool = False
     _chunks: int = 0
     _n: int = 0  # finite numeric values seen (mean/std)
@@ -132,7 +132,7 @@ class ColumnProfile:
             self._decided = True
             few = pa.types.is_boolean(arr.type) or pc.count_distinct(arr).as_py() <= max(64, valid // 8)
             if few:
-                self._counts = {}
+                self._counts = pa.table({"value": pa.array([], arr.type), "n": pa.array([], pa.int64())})
             else:
                 self._freq = ds.frequent_items_sketch(_FREQ_LG)
         if self._counts is not None:
@@ -183,29 +183,25 @@ class ColumnProfile:
 
     def _update_few(self, arr: pa.Array) -> None:
         assert self._counts is not None
-        encoded = pc.dictionary_encode(arr)
-        indices = encoded.indices
-        if indices.null_count:
-            indices = pc.drop_null(indices)
-        counts = np.bincount(indices.to_numpy(), minlength=len(encoded.dictionary))
-        present = np.flatnonzero(counts)
-        dictionary = encoded.dictionary.take(pa.array(present)) if len(present) < len(counts) else (
-            encoded.dictionary
-        )
-        counts = counts[present]
-        for value, n in zip(dictionary.to_pylist(), counts.tolist(), strict=True):
-            key = "NaN" if value != value else value  # NaN != NaN would make a new key every time
-            self._counts[key] = self._counts.get(key, 0) + n
-        self._hll.update(dictionary)
+        counts = pc.value_counts(arr).flatten()  # hashing in C++; the values are few by construction
+        values, ns = counts[0], counts[1]
+        if values.null_count:
+            keep = pc.is_valid(values)
+            values, ns = values.filter(keep), ns.filter(keep)
+        self._hll.update(values)
         if self._is_string:
-            self._text_stats(dictionary, counts)
+            self._text_stats(values, ns.to_numpy())
         elif self._kll is None:
-            mm = pc.min_max(dictionary)
+            mm = pc.min_max(values)
             self._extend(mm["min"].as_py(), mm["max"].as_py())
-        if len(self._counts) > _EXACT_CAP:
+        chunk = pa.table({"value": values, "n": ns.cast(pa.int64())})
+        merged = pa.concat_tables([self._counts, chunk]) if self._counts.num_rows else chunk
+        # A hash aggregation in C++ merges the counts: no Python loop over the values.
+        self._counts = merged.group_by("value").aggregate([("n", "sum")]).rename_columns(["value", "n"])
+        if self._counts.num_rows > _EXACT_CAP:
             # Too many values to count exactly: hand the counts so far to the frequent-items sketch.
             self._freq = ds.frequent_items_sketch(_FREQ_LG)
-            for value, n in self._counts.items():
+            for value, n in zip(self._counts["value"].to_pylist(), self._counts["n"].to_pylist(), strict=True):
                 self._freq.update(value, n)
             self._counts = None
 
@@ -246,7 +242,7 @@ class ColumnProfile:
         exact = self._counts is not None
         if exact:
             assert self._counts is not None
-            distinct, method, err = len(self._counts), "exact", 0.0
+            distinct, method, err = self._counts.num_rows, "exact", 0.0
         else:
             est = self._hll.estimate()
             distinct, method, err = min(round(est), valid), "hyperloglog (lg_k=14)", RELATIVE_STD_ERROR
@@ -305,7 +301,8 @@ class ColumnProfile:
 
     def _top(self, valid: int, exact: bool) -> dict[str, Any]:
         if self._counts is not None:
-            items = sorted(self._counts.items(), key=lambda it: (-it[1], str(it[0])))[:TOP_N]
+            pairs = zip(self._counts["value"].to_pylist(), self._counts["n"].to_pylist(), strict=True)
+            items = sorted(pairs, key=lambda it: (-it[1], str(it[0])))[:TOP_N]
             method = "exact"
         elif self._freq is not None:
             found = self._freq.get_frequent_items(ds.frequent_items_error_type.NO_FALSE_NEGATIVES, 0)
@@ -342,7 +339,7 @@ class TableProfile:
     def __init__(self, schema: pa.Schema) -> None:
         self.columns = [ColumnProfile(f.name, f.type) for f in schema]
 
-    def update(self, batch: pa.RecordBatch) -> None:
+    def update(self, batch: pa.RecordBatch | pa.Table) -> None:
         for col, arr in zip(self.columns, batch.columns, strict=True):
             col.update(arr)
 

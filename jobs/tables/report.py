@@ -74,10 +74,10 @@ def write_data(
     writer = BackgroundWriter(path, schema, dict_cols)
 
     def observe(group: list[pa.RecordBatch]) -> None:
-        batch = pa.Table.from_batches(group, schema=schema).combine_chunks().to_batches()[0] if len(
-            group) > 1 else group[0]
-        profile.update(batch)
-        sample.offer(batch)
+        table = pa.Table.from_batches(group, schema=schema)  # no copy: the profile works on chunked columns
+        profile.update(table)
+        for batch in group:
+            sample.offer(batch)
 
     # Three threads: this one converts, one profiles, one encodes and compresses.
     profiler: Worker[list[pa.RecordBatch]] = Worker(observe, name="profile")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-_RAW_BLOCK = 1 << 20
+_RAW_BLOCK = 4 << 20
 
 
 class InputStream(io.RawIOBase):
@@ -61,6 +61,7 @@ class InputStream(io.RawIOBase):
 
     def read(self, size: int = -1) -> bytes:
         available = len(self._buf) - self._pos
+        parts = [self._buf[self._pos :]] if available else []
         while not self._eof and (size < 0 or available < size):
             chunk = self._pull()
             if not chunk:
@@ -71,13 +72,16 @@ class InputStream(io.RawIOBase):
             self.quotes += chunk.count(self._quote)
             self.newlines += chunk.count(b"\n")
             self.last_byte = chunk[-1:]
-            self._buf = self._buf[self._pos :] + chunk if available else chunk
-            self._pos = 0
-            available = len(self._buf)
-        end = len(self._buf) if size < 0 else min(len(self._buf), self._pos + size)
-        out = self._buf[self._pos : end] if (self._pos or end < len(self._buf)) else self._buf
-        self._pos = end
-        return out
+            parts.append(chunk)
+            available += len(chunk)
+        # One copy per read at most, not one per pulled chunk.
+        self._buf = parts[0] if len(parts) == 1 else b"".join(parts)
+        self._pos = 0
+        if size < 0 or size >= len(self._buf):
+            out, self._buf = self._buf, b""
+            return out
+        self._pos = size
+        return self._buf[:size]
 
     def close(self) -> None:
         if self.closed:
