@@ -69,7 +69,7 @@ def _normalise_number(arr: pa.Array, fmt: NumberFormat) -> pa.Array:
     """Remove thousands separators and turn a decimal comma into a point, only where the grouping is valid."""
     sep = fmt.thousands
     if pc.any(pc.match_substring(arr, sep)).as_py():
-        grouped = "^[+-]?[0-9]{1,3}(\\%s[0-9]{3})+(\\%s[0-9]+)?$" % (sep, fmt.decimal)
+        grouped = f"^[+-]?[0-9]{{1,3}}(\\{sep}[0-9]{{3}})+(\\{fmt.decimal}[0-9]+)?$"
         has_sep = pc.match_substring(arr, sep)
         bad = pc.and_kleene(has_sep, pc.invert(pc.match_substring_regex(arr, grouped)))
         if pc.any(bad).as_py():

@@ -6,6 +6,7 @@ in its own thread really do run side by side on two cores.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -53,10 +54,8 @@ def prefetch(items: Iterable[T], depth: int = 2) -> Iterator[T]:
         stop.set()
         # Unblock a producer waiting on a full queue so it can see the stop flag and end.
         while thread.is_alive():
-            try:
+            with contextlib.suppress(queue.Empty):
                 q.get(timeout=0.05)
-            except queue.Empty:
-                pass
 
 
 class Worker(Generic[T]):

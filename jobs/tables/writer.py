@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from pathlib import Path
@@ -87,7 +88,5 @@ class BackgroundWriter:
         self._pending = []
         self._queue.put(_STOP)
         self._thread.join()
-        try:
+        with contextlib.suppress(Exception):  # the file is being thrown away
             self._writer.close()
-        except Exception:  # the file is being thrown away
-            pass
