@@ -111,6 +111,14 @@ def preview(source: Path, rows: int = 50) -> pa.Table:
 def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -> ProcessResult:
     started = time.monotonic()
     source = Path(source)
+    _, other = _container(source)
+    if other in ("xlsx", "ods", "cfb"):
+        # Named like text, holds a workbook: read it as what it is, and say so.
+        from jobs.processors import excel
+
+        result = excel.process(source, options, progress)
+        result.warnings.insert(0, f"the file is named {source.suffix} but holds a spreadsheet; read as a workbook")
+        return result
     dialect = _dialect(source, options)
     warnings = list(dialect.warnings)
     if dialect.encoding.how == "charset detector":

@@ -130,7 +130,7 @@ class ColumnProfile:
         self._chunks += 1
         if not self._decided:
             self._decided = True
-            few = pa.types.is_boolean(arr.type) or pc.count_distinct(arr).as_py() <= max(64, valid // 8)
+            few = pa.types.is_boolean(arr.type) or pc.count_distinct(arr).as_py() <= max(1024, valid // 8)
             if few:
                 self._counts = pa.table({"value": pa.array([], arr.type), "n": pa.array([], pa.int64())})
             else:

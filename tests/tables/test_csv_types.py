@@ -1,0 +1,167 @@
+"""CSV: types over the whole file, null tokens, numbers that are not numbers, drift, and the profile's numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+
+def test_types_values_and_nulls(run_csv):
+    data = (
+        "id,price,flag,day,at,name,zip\n"
+        "1,1.5,true,2024-01-05,2024-01-05T10:00:00,Ann,01234\n"
+        "2,N/A,FALSE,2024-02-29,2024-01-05 11:30:00,Bob,90210\n"
+        "3,,True,,2024-01-06T00:00:01.250000,,00501\n"
+        "4,-2.25,,2023-12-31,,#N/A,12345\n"
+    ).encode()
+    run = run_csv(data)
+    t = run.data
+    assert t.schema.types == [
+        pa.int64(), pa.float64(), pa.bool_(), pa.date32(), pa.timestamp("us"), pa.string(), pa.string()
+    ]
+    assert t.column("id").to_pylist() == [1, 2, 3, 4]
+    assert t.column("price").to_pylist() == [1.5, None, None, -2.25]
+    assert t.column("flag").to_pylist() == [True, False, True, None]
+    assert t.column("day").to_pylist() == [dt.date(2024, 1, 5), dt.date(2024, 2, 29), None, dt.date(2023, 12, 31)]
+    assert t.column("at").to_pylist()[2] == dt.datetime(2024, 1, 6, 0, 0, 1, 250000)
+    # In a text column only "" is missing: "#N/A" stays, as it could be data.
+    assert t.column("name").to_pylist() == ["Ann", "Bob", None, "#N/A"]
+    assert t.column("zip").to_pylist() == ["01234", "90210", "00501", "12345"]
+    m = run.result.metrics
+    assert m["rows"] == 4 and m["columns"] == 7 and m["header"] is True
+    assert m["column_names"] == ["id", "price", "flag", "day", "at", "name", "zip"]
+    assert m["delimiter"] == "," and m["encoding"] == "utf-8" and m["decimal"] == "."
+    cols = run.columns
+    assert cols["price"]["nulls"] == 2 and cols["price"]["null_pct"] == 50.0
+
+
+@pytest.mark.parametrize(
+    "values, expected_type",
+    [
+        (["007", "12", "3"], pa.string()),  # leading zeros: article numbers, not numbers
+        (["0x10", "1"], pa.string()),  # Arrow alone would read hex
+        (["123456789012345678901234567", "1"], pa.string()),  # beyond 64 bits: never wrapped or rounded
+        (["9223372036854775807", "-9223372036854775808"], pa.int64()),
+        (["12345678901234567", "1.5"], pa.string()),  # a float would round the integer
+        (["+1 555 0100", "+44 20 7946 0000"], pa.string()),  # phone numbers
+        (["0", "0.5", "-0.25", "1e3"], pa.float64()),
+    ],
+)
+def test_numbers_that_are_not_numbers(run_csv, values, expected_type):
+    run = run_csv(("v\n" + "\n".join(values) + "\n").encode())
+    col = run.data.column("v")
+    assert col.type == expected_type
+    if expected_type == pa.string():
+        assert col.to_pylist() == values  # exactly as written
+    elif expected_type == pa.int64():
+        assert col.to_pylist() == [int(v) for v in values]
+
+
+def test_dates_in_other_formats_are_not_guessed(run_csv):
+    run = run_csv(b"d\n05/01/2024\n2024-01-06\n")
+    assert run.data.column("d").to_pylist() == ["05/01/2024", "2024-01-06"]
+
+
+def _drift_csv(rows: int, at: int, stray: str) -> bytes:
+    lines = ["n,qty,label"]
+    for i in range(rows):
+        lines.append(f"{i},{stray if i == at else i % 500},item {i}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize("stray, expected", [("ABC-17", pa.string()), ("3.25", pa.float64())])
+def test_late_type_change_widens_the_whole_column(run_csv, stray, expected):
+    rows, at = 400_000, 360_000  # past the first chunks, so some rows were already converted
+    run = run_csv(_drift_csv(rows, at, stray))
+    t = run.data
+    assert t.num_rows == rows and t.schema.field("qty").type == expected
+    qty = t.column("qty").to_pylist()
+    if expected == pa.string():
+        assert qty[:3] == ["0", "1", "2"] and qty[at] == stray and qty[-1] == str((rows - 1) % 500)
+    else:
+        assert qty[:3] == [0.0, 1.0, 2.0] and qty[at] == 3.25
+    assert t.column("n").type == pa.int64()
+    warning = next(w for w in run.result.warnings if "qty" in w)
+    assert f"row {at + 1}" in warning and repr(stray) in warning
+
+
+def test_null_token_late_is_not_drift(run_csv):
+    run = run_csv(_drift_csv(300_000, 290_000, "n/a"))
+    t = run.data
+    assert t.schema.field("qty").type == pa.int64()
+    assert t.column("qty").null_count == 1 and not run.result.warnings
+
+
+@pytest.mark.slow
+def test_drift_found_by_the_spread_look(run_csv):
+    # > 8 MB: blocks spread over the file see the change before conversion starts (no second attempt).
+    run = run_csv(_drift_csv(900_000, 880_000, "ABC-17"))
+    assert run.data.schema.field("qty").type == pa.string()
+    assert any("row 880001" in w for w in run.result.warnings)
+
+
+def test_profile_matches_pandas(run_csv, tmp_path):
+    n = 5000
+    rows = ["i,x,cat,when,ok,txt"]
+    for k in range(n):
+        x = "" if k % 7 == 0 else f"{(k * 37 % 1000) / 8:.3f}"
+        rows.append(f"{k},{x},{'abc'[k % 3]}{k % 5},2024-01-{1 + k % 28:02d},{'true' if k % 4 else 'false'},t{k % 97}")
+    run = run_csv(("\n".join(rows) + "\n").encode())
+    t = run.data
+    cols = run.columns
+    df = t.to_pandas()
+    x = cols["x"]
+    assert x["count"] == n and x["nulls"] == int(df["x"].isna().sum())
+    assert float(x["min"]) == df["x"].min() and float(x["max"]) == df["x"].max()
+    assert math.isclose(x["mean"], df["x"].mean(), rel_tol=1e-9)
+    assert math.isclose(x["std"], df["x"].std(), rel_tol=1e-9)
+    assert x["distinct"] == df["x"].nunique() and x["distinct_method"] == "exact"
+    for q in (5, 25, 50, 75, 95):
+        exact = df["x"].quantile(q / 100)
+        assert abs(float(x[f"p{q}"]) - exact) <= 0.03 * (df["x"].max() - df["x"].min())
+    assert sum(x["histogram_counts"]) == n - x["nulls"]
+    i = cols["i"]
+    assert abs(i["distinct"] - n) <= 3 * i["distinct_rel_error"] * n and int(i["min"]) == 0
+    assert int(i["max"]) == n - 1
+    assert pc.sum(t.column("i")).as_py() == n * (n - 1) // 2
+    top = cols["cat"]["top_values"]
+    expected = df["cat"].value_counts()
+    assert len(top) == 10 and top[0]["count"] == expected.max()
+    assert all(v["count"] == expected[v["value"]] for v in top)
+    assert [v["count"] for v in top] == sorted((v["count"] for v in top), reverse=True)
+    assert cols["cat"]["distinct"] == df["cat"].nunique()
+    assert cols["txt"]["min_length"] == df["txt"].str.len().min()
+    assert cols["txt"]["max_length"] == df["txt"].str.len().max()
+    assert cols["when"]["min"] == "2024-01-01" and cols["when"]["max"] == "2024-01-28"
+    assert math.isclose(cols["ok"]["mean"], df["ok"].mean())
+    assert isinstance(pd.Series(cols["i"]["histogram_edges"]).iloc[0], float)
+
+
+def test_distinct_estimate_for_many_values(run_csv):
+    n = 60_000
+    run = run_csv(("k,s\n" + "".join(f"{i},token-{i * 7919}\n" for i in range(n))).encode())
+    for name in ("k", "s"):
+        col = run.columns[name]
+        assert abs(col["distinct"] - n) <= 3 * col["distinct_rel_error"] * n + 1
+        assert col["distinct_method"].startswith("hyperloglog")
+
+
+def test_formula_like_values_are_data(run_csv):
+    run = run_csv(b'a\n=cmd|"/c calc"!A1\n@SUM(1)\nplain\n')
+    assert run.data.column("a").to_pylist() == ['=cmd|"/c calc"!A1', "@SUM(1)", "plain"]
+    assert run.columns["a"]["formula_like"] == 1
+
+
+def test_sample_is_uniform_seeded_and_from_the_file(run_csv, tmp_path):
+    n = 20_000
+    data = ("k\n" + "".join(f"{i}\n" for i in range(n))).encode()
+    first = run_csv(data).sample.column("k").to_pylist()
+    again = run_csv(data, name="again.csv").sample.column("k").to_pylist()
+    assert len(first) == 1000 and first == again
+    assert len(set(first)) == 1000 and all(0 <= k < n for k in first)
+    assert max(first) > 0.9 * n and min(first) < 0.1 * n  # spread over the file, not the head
