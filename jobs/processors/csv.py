@@ -94,7 +94,10 @@ def preview(source: Path, rows: int = 50) -> pa.Table:
     dialect = _dialect(source, ProcessOptions(out_dir=source.parent))
     stream = _open(source, dialect)
     with contextlib.closing(stream):
-        reader = _reader(stream, dialect, Rejects(), block=1 << 16)
+        try:
+            reader = _reader(stream, dialect, Rejects(), block=1 << 16)
+        except pa.ArrowInvalid as exc:
+            raise ProcessingError(_arrow_message(exc, len(dialect.names))) from None
         batches = []
         n = 0
         for batch in reader:
@@ -203,41 +206,36 @@ def _reader(
 
     ``rejects`` None: invalid rows were already recorded by pass 1 and are skipped silently.
     """
-    expected = len(dialect.names)
-
     def on_invalid(row: Any) -> str:
         if rejects is not None:
             reason = f"has {row.actual_columns} fields, expected {row.expected_columns}"
             rejects.add(row.number, None, row.text, reason)
         return "skip"
 
-    try:
-        return pacsv.open_csv(
-            stream,
-            read_options=pacsv.ReadOptions(
-                # One thread: it is faster here than Arrow's pool, and only then does Arrow report line numbers.
-                use_threads=False,
-                block_size=block,
-                column_names=dialect.names,
-                skip_rows=dialect.skip_rows,
-            ),
-            parse_options=pacsv.ParseOptions(
-                delimiter=dialect.delimiter,
-                quote_char=dialect.quote,
-                newlines_in_values=True,
-                invalid_row_handler=on_invalid,
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=types or {name: pa.binary() for name in dialect.names},
-                check_utf8=True,
-                null_values=list(NULL_TOKENS),
-                true_values=list(TRUE_TOKENS),
-                false_values=list(FALSE_TOKENS),
-                strings_can_be_null=False,
-            ),
-        )
-    except pa.ArrowInvalid as exc:
-        raise ProcessingError(_arrow_message(exc, expected)) from None
+    return pacsv.open_csv(
+        stream,
+        read_options=pacsv.ReadOptions(
+            # One thread: it is faster here than Arrow's pool, and only then does Arrow report line numbers.
+            use_threads=False,
+            block_size=block,
+            column_names=dialect.names,
+            skip_rows=dialect.skip_rows,
+        ),
+        parse_options=pacsv.ParseOptions(
+            delimiter=dialect.delimiter,
+            quote_char=dialect.quote,
+            newlines_in_values=True,
+            invalid_row_handler=on_invalid,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types=types or {name: pa.binary() for name in dialect.names},
+            check_utf8=True,
+            null_values=list(NULL_TOKENS),
+            true_values=list(TRUE_TOKENS),
+            false_values=list(FALSE_TOKENS),
+            strings_can_be_null=False,
+        ),
+    )
 
 
 def _arrow_message(exc: Exception, expected: int) -> str:
@@ -296,9 +294,14 @@ class _Attempt:
         self._stream = _open(source, dialect)
         self._names = dialect.names
         self._text_schema = pa.schema([(n, pa.string()) for n in dialect.names])
-        self._reader = _reader(
-            self._stream, dialect, self.rejects, types=self._text_schema if checked else None
-        )
+        try:
+            # Arrow reads and parses the first block here already.
+            self._reader = _reader(self._stream, dialect, self.rejects, types=self._text_schema if checked else None)
+        except pa.ArrowInvalid as exc:
+            self._stream.close()
+            if checked and "UTF8" in str(exc):
+                raise _Restart(self._floors(), checked=False) from None
+            raise ProcessingError(_arrow_message(exc, len(self.typers))) from None
         self._batches = prefetch(self._reader)
         self.rows = 0
         # The first chunk decides the schema (with the floors): read it before the writer opens.
@@ -436,8 +439,8 @@ def _check_unterminated(last: pa.RecordBatch, stream: InputStream, dialect: Dial
     swallowed = sum(str(v).count("\n") for v in row.values() if v)
     if swallowed == 0:
         return
-    total_lines = stream.newlines + (0 if stream.last_byte == b"\n" else 1)
-    start = total_lines - swallowed - (1 if stream.last_byte == b"\n" else 0) + int(dialect.sep_line) * 0
+    # Every line break from the opening quote to the end of the file is inside the swallowed value.
+    start = stream.newlines - swallowed + 1
     raise ProcessingError(
         f"line {start} opens a quoted value that is never closed (unterminated quote); "
         "fix the quote or choose another quote character"

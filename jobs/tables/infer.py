@@ -101,7 +101,7 @@ def convert(arr: pa.Array, kind: str, fmt: NumberFormat = NumberFormat(), nulls:
         return pc.if_else(pc.is_null(values), pa.scalar(None, pa.bool_()), pc.is_in(values, value_set=_BOOL_TRUE))
     values = arr
     if kind in ("int", "float"):
-        if _leading_zero(values):
+        if _leading_zero(values, fmt.decimal):
             raise DoesNotFit("leading zero")
         if fmt.decimal != ".":
             values = _normalise_number(values, fmt)
@@ -126,7 +126,7 @@ def convert(arr: pa.Array, kind: str, fmt: NumberFormat = NumberFormat(), nulls:
     return typed
 
 
-def _leading_zero(values: pa.Array) -> bool:
+def _leading_zero(values: pa.Array, decimal: str = ".") -> bool:
     """A leading zero that is not "0", "0.5" or "0e3": ZIP codes, article numbers, and "0x10" (read as hex).
 
     Plain prefix kernels instead of a regular expression: a column of "0.xxx" values would run the regex on
@@ -138,7 +138,7 @@ def _leading_zero(values: pa.Array) -> bool:
         if not pc.any(starts).as_py():
             continue
         fine = pc.equal(values, zero)
-        for follow in (".", "e", "E"):
+        for follow in (decimal, "e", "E"):
             fine = pc.or_(fine, pc.starts_with(values, zero + follow))
         if pc.any(pc.and_not(starts, fine)).as_py():
             return True

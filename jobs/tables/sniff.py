@@ -12,6 +12,7 @@ import csv
 import gzip
 import io
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,9 +106,6 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-# Single-byte Western codecs a detector cannot tell apart on plain European text; cp1252 is what Windows
-# exports of that text actually use, so it wins the tie.
-_LATIN_TIES = {"cp1250", "cp1252", "cp1257", "latin_1", "iso8859_1", "iso8859_15", "iso8859_10", "mac_latin2"}
 
 
 @dataclass(frozen=True)
@@ -132,18 +130,57 @@ def detect_encoding(head: bytes) -> Encoding:
         return Encoding("utf-8", 0, "valid UTF-8")
     from charset_normalizer import from_bytes
 
-    matches = list(from_bytes(head[:200_000]))
+    sample = head[:200_000]
+    if _looks_western(sample):
+        return Encoding("cp1252", 0, "charset detector")
+    matches = list(from_bytes(sample))
+    for m in matches:
+        # Kana only appear in Japanese: a Japanese codec whose decoding shows them beats a Korean guess.
+        if m.encoding in _JAPANESE and _kana_share(sample, m.encoding) > 0.05:
+            return Encoding(m.encoding, 0, "charset detector")
     if matches:
-        best = matches[0]
-        names = {m.encoding for m in matches if m.chaos <= best.chaos}
-        if best.encoding in _LATIN_TIES and "cp1252" in names:
-            return Encoding("cp1252", 0, "charset detector")
-        return Encoding(best.encoding, 0, "charset detector")
+        return Encoding(matches[0].encoding, 0, "charset detector")
     try:
         head.decode("cp1252")
         return Encoding("cp1252", 0, "fallback")
     except UnicodeDecodeError:
         return Encoding("latin-1", 0, "fallback")
+
+
+_JAPANESE = {"cp932", "shift_jis", "euc_jp", "euc_jis_2004", "shift_jis_2004", "iso2022_jp"}
+_WESTERN_SYMBOLS = set("€‚„…†‡‰‹›‘’“”•–—™°£§©®«»¿¡×÷µ·¦¨¯±²³´¸¹º¼½¾ ")
+
+
+def _looks_western(sample: bytes) -> bool:
+    """cp1252 text of a Western language: its accents sit inside words, one or two at a time.
+
+    Detectors cannot tell cp1252 from cp1250, mac_latin2 … on a few accented words; multi-byte text read as
+    cp1252 gives runs of three and more non-ASCII characters, which Western words do not have.
+    """
+    try:
+        text = sample.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    run = 0
+    seen = 0
+    for ch in text:
+        if ord(ch) < 128:
+            run = 0
+            continue
+        seen += 1
+        run += 1
+        if run >= 3 or not (ch.isalpha() or ch in _WESTERN_SYMBOLS):
+            return False
+        if ch.isalpha() and "LATIN" not in unicodedata.name(ch, ""):
+            return False
+    return seen > 0
+
+
+def _kana_share(sample: bytes, encoding: str) -> float:
+    text = sample.decode(encoding, errors="ignore")
+    wide = [ch for ch in text if ord(ch) > 0x2FF]
+    kana = sum(1 for ch in wide if 0x3040 <= ord(ch) <= 0x30FF)
+    return kana / len(wide) if wide else 0.0
 
 
 def _is_utf8(data: bytes) -> bool:

@@ -13,12 +13,12 @@ import pytest
 
 def test_types_values_and_nulls(run_csv):
     data = (
-        "id,price,flag,day,at,name,zip\n"
-        "1,1.5,true,2024-01-05,2024-01-05T10:00:00,Ann,01234\n"
-        "2,N/A,FALSE,2024-02-29,2024-01-05 11:30:00,Bob,90210\n"
-        "3,,True,,2024-01-06T00:00:01.250000,,00501\n"
-        "4,-2.25,,2023-12-31,,#N/A,12345\n"
-    ).encode()
+        b"id,price,flag,day,at,name,zip\n"
+        b"1,1.5,true,2024-01-05,2024-01-05T10:00:00,Ann,01234\n"
+        b"2,N/A,FALSE,2024-02-29,2024-01-05 11:30:00,Bob,90210\n"
+        b"3,,True,,2024-01-06T00:00:01.250000,,00501\n"
+        b"4,-2.25,,2023-12-31,,#N/A,12345\n"
+    )
     run = run_csv(data)
     t = run.data
     assert t.schema.types == [

@@ -1,0 +1,201 @@
+"""CSV: encodings, delimiters, decimal commas, headers, bad rows, compression, mislabeled files, cancel."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from jobs.processors import csv as csv_processor
+from jobs.processors.base import Cancelled, ProcessingError, ProcessOptions
+
+TEXT = "name,city,amount\nRenée,Köln,1.5\nJosé,São Paulo,2\n"
+
+
+@pytest.mark.parametrize(
+    "encoded, expected_encoding",
+    [
+        (TEXT.encode("utf-8"), "utf-8"),
+        (b"\xef\xbb\xbf" + TEXT.encode("utf-8"), "utf-8-sig"),
+        (TEXT.encode("utf-16"), "utf-16-le"),  # with BOM
+        (TEXT.encode("utf-16-be"), "utf-16-be"),  # no BOM: found from the zero bytes
+        (TEXT.replace("1.5", "1.5 €").encode("cp1252") * 1, "cp1252"),
+    ],
+)
+def test_encodings(run_csv, encoded, expected_encoding):
+    run = run_csv(encoded)
+    t = run.data
+    assert run.result.metrics["encoding"] == expected_encoding
+    assert t.column_names == ["name", "city", "amount"]
+    assert t.column("name").to_pylist() == ["Renée", "José"]
+    assert t.column("city").to_pylist() == ["Köln", "São Paulo"]
+    assert run.summary["encoding"] == expected_encoding
+
+
+def test_shift_jis_is_detected(run_csv):
+    text = "商品,価格,産地\n" + "".join(f"りんご{i},{100 + i},青森県\n" for i in range(50))
+    run = run_csv(text.encode("shift_jis"))
+    assert run.result.metrics["encoding"] in ("shift_jis", "cp932")
+    assert run.data.column_names == ["商品", "価格", "産地"]
+    assert run.data.column("産地").to_pylist()[0] == "青森県"
+    assert run.data.column("価格").type == pa.int64()
+
+
+def test_latin1_is_detected(run_csv):
+    text = "nom,ville\n" + "".join(f"Hélène {i},Orléans\n" for i in range(40))
+    run = run_csv(text.encode("latin-1"))
+    assert run.data.column("ville").to_pylist()[0] == "Orléans"
+    assert any("not UTF-8" in w for w in run.result.warnings)
+
+
+def test_encoding_change_part_way_is_reported(run_csv):
+    good = "".join(f"{i},plain\n" for i in range(200_000)).encode()
+    data = b"k,v\n" + good + "200000,café\n".encode("cp1252")
+    run = run_csv(data)
+    assert run.data.column("v").to_pylist()[-1] == "café"
+    assert any("not valid UTF-8" in w and "'v'" in w for w in run.result.warnings)
+
+
+def test_encoding_override(run_csv):
+    run = run_csv("a\nÄ\n".encode("cp1252"), encoding="latin-1")
+    assert run.data.column("a").to_pylist() == ["Ä"] and run.result.metrics["encoding"] == "latin-1"
+
+
+@pytest.mark.parametrize("delim", [",", ";", "\t", "|"])
+def test_each_delimiter(run_csv, delim):
+    rows = [["id", "label", "when"], ["1", "a b", "2024-01-01"], ["2", "c, d", "2024-01-02"]]
+    lines = [delim.join(f'"{v}"' if delim in v or ("," in v and delim == ",") else v for v in r) for r in rows]
+    run = run_csv(("\n".join(lines) + "\n").encode())
+    assert run.result.metrics["delimiter"] == delim
+    assert run.data.column("label").to_pylist() == ["a b", "c, d"]
+    assert run.data.column("id").to_pylist() == [1, 2]
+
+
+def test_excel_sep_line(run_csv):
+    run = run_csv(b"sep=;\nx;y\n1;2\n3;4\n")
+    assert run.result.metrics["delimiter"] == ";"
+    assert run.data.column_names == ["x", "y"] and run.data.column("y").to_pylist() == [2, 4]
+
+
+def test_delimiter_override_and_tsv_name(run_csv):
+    run = run_csv(b"a|b\n1|2\n", delimiter="|")
+    assert run.data.column_names == ["a", "b"]
+    run = run_csv(b"a\tb\n1\t2\n", name="t.tsv")
+    assert run.result.metrics["delimiter"] == "\t"
+
+
+def test_decimal_comma_with_thousands(run_csv):
+    data = b"Artikel;Preis;Menge\nA;1.234,56;3\nB;12,5;1.000\nC;-0,75;2\n"
+    run = run_csv(data)
+    m = run.result.metrics
+    assert m["delimiter"] == ";" and m["decimal"] == ","
+    assert run.data.column("Preis").to_pylist() == [1234.56, 12.5, -0.75]
+    assert run.data.column("Menge").to_pylist() == [3, 1000, 2]
+
+
+def test_thousands_separators_with_decimal_point(run_csv):
+    run = run_csv(b'v\n"1,234.5"\n2\n')
+    assert run.data.column("v").to_pylist() == [1234.5, 2.0]
+
+
+def test_header_detection(run_csv):
+    run = run_csv(b"1,2.5,x\n3,4.5,y\n5,6.5,z\n")
+    assert run.result.metrics["header"] is False
+    assert run.data.column_names == ["column_1", "column_2", "column_3"] and run.data.num_rows == 3
+    run = run_csv(b"1,2\n3,4\n", header=True)
+    assert run.data.column_names == ["1", "2"] and run.data.num_rows == 1
+
+
+def test_duplicate_and_empty_names(run_csv):
+    run = run_csv(b"a,a,,b\n1,2,3,4\n")
+    assert run.data.column_names == ["a", "a_2", "column_3", "b"]
+    assert sum("repeats the name" in w or "has no name" in w for w in run.result.warnings) == 2
+
+
+def test_quotes_with_embedded_newlines(run_csv):
+    run = run_csv(b'id,note\n1,"two\nlines"\n2,"say ""hi"", ok"\n3,plain\n')
+    assert run.data.column("note").to_pylist() == ["two\nlines", 'say "hi", ok', "plain"]
+
+
+def test_ragged_rows_go_to_rejects(run_csv):
+    run = run_csv(b"a,b,c\n1,2,3\n4,5\n6,7,8,9\n10,11,12\n")
+    assert run.data.column("a").to_pylist() == [1, 10]
+    rejects = pq.read_table(run.output("_rejects.parquet")).to_pylist()
+    assert [(r["line"], r["raw"]) for r in rejects] == [(3, "4,5"), (4, "6,7,8,9")]
+    assert "expected 3" in rejects[0]["reason"]
+    assert run.result.metrics["rejected_rows"] == 2 and run.summary["rejected_rows"] == 2
+    assert any("2 row(s) could not be read" in w and "line 3" in w for w in run.result.warnings)
+
+
+def test_nul_byte_rows_are_rejected(run_csv):
+    run = run_csv(b"a,b\n1,x\n2,y\x00z\n3,w\n")
+    assert run.data.column("a").to_pylist() == [1, 3]
+    rejects = pq.read_table(run.output("_rejects.parquet")).to_pylist()
+    assert rejects[0]["row"] == 2 and "NUL" in rejects[0]["reason"] and rejects[0]["raw"] == "2,y\x00z"
+
+
+def test_unterminated_quote_fails_naming_the_line(run_csv):
+    with pytest.raises(ProcessingError, match="line 3 .*unterminated quote"):
+        run_csv(b'a,b\n1,x\n2,"open\n3,y\n4,z\n')
+
+
+def _zstd(data: bytes) -> bytes:
+    return bytes(pa.compress(data, codec="zstd", asbytes=True))
+
+
+@pytest.mark.parametrize(
+    "compress, name", [(gzip.compress, "a.csv"), (bz2.compress, "b.csv.bz2"), (_zstd, "c.csv.gz")]
+)
+def test_compression_from_content_not_name(run_csv, compress, name):
+    text = "k,v\n" + "".join(f"{i},v{i}\n" for i in range(1000))
+    run = run_csv(compress(text.encode()), name=name)
+    assert run.data.num_rows == 1000 and run.data.column("k").to_pylist()[-1] == 999
+    assert run.result.metrics["compression"] in ("gzip", "bz2", "zstd")
+    assert run.result.outputs[0].name == name.split(".")[0] + ".parquet"
+
+
+def test_truncated_gzip(run_csv):
+    blob = gzip.compress(("k\n" + "".join(f"{i}\n" for i in range(100_000))).encode())
+    with pytest.raises(ProcessingError, match="damaged or truncated|cannot be read"):
+        run_csv(blob[: len(blob) // 2], name="t.csv.gz")
+
+
+def test_not_a_table(run_csv):
+    with pytest.raises(ProcessingError, match="PNG image"):
+        run_csv(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, name="img.csv")
+    with pytest.raises(ProcessingError, match="empty"):
+        run_csv(b"", name="empty.csv")
+
+
+def test_cancel_leaves_nothing(tmp_path):
+    src = tmp_path / "big.csv"
+    src.write_bytes(("k,v\n" + "".join(f"{i},value {i}\n" for i in range(600_000))).encode())
+    out = tmp_path / "out"
+    calls = []
+
+    def progress(done: int, total: int) -> None:
+        calls.append(done)
+        if len(calls) == 3:  # mid-file: rows already written to the temporary data file
+            raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        csv_processor.process(src, ProcessOptions(out_dir=out), progress)
+    assert list(out.iterdir()) == []
+
+
+def test_progress_reaches_the_end_in_small_steps(run_csv, tmp_path):
+    data = ("k\n" + "".join(f"{i}\n" for i in range(1_500_000))).encode()
+    calls: list[tuple[int, int]] = []
+    run = run_csv(data, progress=lambda d, t: calls.append((d, t)))
+    assert calls[-1][0] == calls[-1][1] == len(data)
+    assert len(calls) >= 3 and run.data.num_rows == 1_500_000
+
+
+def test_preview_is_the_head(tmp_path):
+    src = tmp_path / "p.csv"
+    src.write_bytes(("k,v\n" + "".join(f"{i},x{i}\n" for i in range(1000))).encode())
+    head = csv_processor.preview(src, rows=5)
+    assert head.num_rows == 5 and head.column("k").to_pylist() == ["0", "1", "2", "3", "4"]
