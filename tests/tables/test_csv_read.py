@@ -138,7 +138,7 @@ def test_nul_byte_rows_are_rejected(run_csv):
 
 
 def test_unterminated_quote_fails_naming_the_line(run_csv):
-    with pytest.raises(ProcessingError, match="line 3 .*unterminated quote"):
+    with pytest.raises(ProcessingError, match=r"line 3 .*unterminated quote"):
         run_csv(b'a,b\n1,x\n2,"open\n3,y\n4,z\n')
 
 
@@ -159,7 +159,7 @@ def test_compression_from_content_not_name(run_csv, compress, name):
 
 def test_truncated_gzip(run_csv):
     blob = gzip.compress(("k\n" + "".join(f"{i}\n" for i in range(100_000))).encode())
-    with pytest.raises(ProcessingError, match="damaged or truncated|cannot be read"):
+    with pytest.raises(ProcessingError, match=r"damaged or truncated|cannot be read"):
         run_csv(blob[: len(blob) // 2], name="t.csv.gz")
 
 
