@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from jobs.outputs import OutputSet, safe_name
 from jobs.processors.base import ProcessingError, ProcessOptions, ProcessResult, ProgressCallback
-from jobs.tables.infer import ARROW_TYPES, NumberFormat, chunk_kind, convert
+from jobs.tables.infer import NumberFormat, chunk_kind, convert
 from jobs.tables.names import unique_names
 from jobs.tables.report import Summary, write_data, write_side_outputs
 from jobs.tables.sniff import describe, detect_header, magic_kind, zip_kind
@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 
 HEAD_ROWS = 30  # rows looked at to find the header below title rows
 BATCH_ROWS = 64 * 1024
-_FLOAT_EXACT = 2**53
 _SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
@@ -199,38 +198,55 @@ def _sheet_notes(name: str, skipped: list[str], xml: SheetXml | None) -> list[st
 
 
 def _load(reader: Any, idx: int, n_rows: int | None) -> tuple[pa.Table | None, list[str], list[str]]:
-    """One sheet as a typed table; also the title rows skipped above the header and name warnings."""
+    """One sheet as a typed table; also the title rows skipped above the header and name warnings.
+
+    calamine parses the whole sheet on every load, so the sheet is loaded once, as text (calamine renders numbers
+    shortest-exact, dates as ISO), and typed here by the same inference as CSV: one set of rules for both.
+    """
     try:
-        head = reader.load_sheet(idx, header_row=None, n_rows=HEAD_ROWS, dtypes="string").to_arrow()
+        batch = reader.load_sheet(idx, header_row=None, dtypes="string", n_rows=n_rows).to_arrow()
     except Exception as exc:
         raise ProcessingError(_reader_message(exc)) from None
-    if head.num_rows == 0 or head.num_columns == 0:
+    if batch.num_rows == 0 or batch.num_columns == 0:
         return None, [], []
+    head = batch.slice(0, HEAD_ROWS)
     grid = [["" if v is None else str(v) for v in row.values()] for row in head.to_pylist()]
     start, header = _find_header(grid)
     skipped = [" ".join(v for v in row if v) for row in grid[:start] if any(row)]
-    width = head.num_columns
     if header:
         names, renamed = unique_names(grid[start])
     else:
-        names, renamed = [f"column_{i + 1}" for i in range(width)], []
-    try:
-        sheet = reader.load_sheet(
-            idx,
-            header_row=None,
-            skip_rows=start + int(header),
-            column_names=names,
-            schema_sample_rows=None,  # types from every row, not the first 1,000
-            dtype_coercion="coerce",
-            n_rows=n_rows,
-        )
-        batch = sheet.to_arrow()
-    except Exception as exc:
-        raise ProcessingError(_reader_message(exc)) from None
-    table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
-    columns = [_tidy(table.column(i).combine_chunks()) for i in range(table.num_columns)]
+        names, renamed = [f"column_{i + 1}" for i in range(batch.num_columns)], []
+    body = batch.slice(start + int(header))
+    columns = [_typed(body.column(i)) for i in range(body.num_columns)]
     fields = [pa.field(n, c.type, nullable=True) for n, c in zip(names, columns, strict=True)]
-    return pa.Table.from_arrays(columns, schema=pa.schema(fields)), skipped, renamed
+    table = pa.Table.from_arrays(columns, schema=pa.schema(fields))
+    return _drop_empty_tail(table), skipped, renamed
+
+
+def _typed(arr: pa.Array) -> pa.Array:
+    """Text cells → the narrowest kind that holds every value; midnight-only date-times become dates."""
+    text = pc.fill_null(arr.cast(pa.string()), "")
+    kind = chunk_kind(text, NumberFormat())
+    typed = convert(text, "string" if kind == "null" else kind, NumberFormat())
+    if kind == "timestamp":
+        micros = pc.drop_null(typed).cast(pa.int64()).to_numpy(zero_copy_only=False)
+        if len(micros) and np.all(micros % 86_400_000_000 == 0):
+            return typed.cast(pa.date32())
+    return typed
+
+
+def _drop_empty_tail(table: pa.Table) -> pa.Table:
+    """Rows at the end that are empty in every column (formatting that reached further than the data)."""
+    if table.num_rows == 0 or table.num_columns == 0:
+        return table
+    filled = None
+    for col in table.columns:
+        valid = pc.is_valid(col)
+        filled = valid if filled is None else pc.or_(filled, valid)
+    assert filled is not None
+    idx = pc.indices_nonzero(filled)
+    return table.slice(0, idx[-1].as_py() + 1) if len(idx) else table.slice(0, 0)
 
 
 def _find_header(grid: list[list[str]]) -> tuple[int, bool]:
@@ -242,33 +258,4 @@ def _find_header(grid: list[list[str]]) -> tuple[int, bool]:
     return start, detect_header(records, NumberFormat()) if len(records) > 1 else True
 
 
-def _tidy(arr: pa.Array) -> pa.Array:
-    """calamine's cells → the narrowest honest type: whole floats → int64, midnight datetimes → date32."""
-    t = arr.type
-    if pa.types.is_null(t):
-        return pa.nulls(len(arr), pa.string())
-    if pa.types.is_floating(t):
-        values = pc.drop_null(arr).to_numpy(zero_copy_only=False)
-        finite = values[np.isfinite(values)]
-        if len(finite) == len(values) and len(values) and np.all(finite == np.floor(finite)) and (
-            np.abs(finite).max() < _FLOAT_EXACT
-        ):
-            return arr.cast(pa.int64())
-        return arr
-    if pa.types.is_timestamp(t):
-        arr = arr.cast(pa.timestamp("us"))
-        micros = pc.drop_null(arr).cast(pa.int64()).to_numpy(zero_copy_only=False)
-        if len(micros) and np.all(micros % 86_400_000_000 == 0):
-            return arr.cast(pa.date32())
-        return arr
-    if pa.types.is_string(t) or pa.types.is_large_string(t):
-        arr = arr.cast(pa.string())
-        # Text columns may be numbers with "N/A" or dates typed as text: the same inference as for CSV.
-        kind = chunk_kind(pc.fill_null(arr, ""), NumberFormat())
-        if kind not in ("string", "null"):
-            return convert(pc.fill_null(arr, ""), kind, NumberFormat())
-        return convert(pc.fill_null(arr, ""), "string")
-    return arr
-
-
-__all__ = ["ARROW_TYPES", "preview", "process"]
+__all__ = ["preview", "process"]

@@ -124,7 +124,7 @@ def _scan_member(
 
 
 def _scan_sheet_chunk(window: bytes, overlap: int, sheet: SheetXml) -> None:
-    if sheet.dimension is None and (m := _DIMENSION.search(window)):
+    if sheet.dimension is None and b"<dimension" in window and (m := _DIMENSION.search(window)):
         c1, r1, c2, r2 = m.groups()
         c2, r2 = c2 or c1, r2 or r1
         sheet.dimension = m.group(0).split(b'"')[1].decode()
@@ -136,10 +136,13 @@ def _scan_sheet_chunk(window: bytes, overlap: int, sheet: SheetXml) -> None:
                 f"sheet part {sheet.path} declares the range {sheet.dimension} ({sheet.cells:,} cells); "
                 f"more than {MAX_CELLS:,} cells is refused (the <dimension> may lie)"
             )
-    for m in _MERGE.finditer(window):
-        if m.end() > overlap:  # not already counted in the previous window
-            sheet.merged.append(m.group(1).decode())
-    sheet.uncached_formulas += sum(1 for m in _UNCACHED.finditer(window) if m.end() > overlap)
+    # Plain substring tests first: the expressions only run on windows that can match.
+    if b"<mergeCell " in window:
+        for m in _MERGE.finditer(window):
+            if m.end() > overlap:  # not already counted in the previous window
+                sheet.merged.append(m.group(1).decode())
+    if b"<f" in window:
+        sheet.uncached_formulas += sum(1 for m in _UNCACHED.finditer(window) if m.end() > overlap)
 
 
 def _names_for(zf: zipfile.ZipFile, by_path: dict[str, SheetXml]) -> dict[str, SheetXml]:
