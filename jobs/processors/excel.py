@@ -56,6 +56,7 @@ def _open(source: Path) -> tuple[Any, WorkbookXml]:
     elif kind == "xls":
         info = WorkbookXml()
     elif kind == "zip":
+        check_zip(source, "zip")  # a damaged archive is reported as such
         raise ProcessingError("this is a ZIP archive, not a workbook")
     else:
         raise ProcessingError(f"this is not a spreadsheet: it is {describe(kind)}")
@@ -93,7 +94,8 @@ def preview(source: Path, rows: int = 50) -> pa.Table:
 
         return csv.preview(source, rows)
     reader, _ = _open(source)
-    table, _, _ = _load(reader, 0, rows)
+    table, _, _ = _load(reader, 0, rows + HEAD_ROWS)  # title rows may sit above the header
+    table = table.slice(0, rows) if table is not None else None
     return table if table is not None else pa.table({})
 
 
