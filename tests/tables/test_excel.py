@@ -58,7 +58,7 @@ def test_workbook_sheets_types_and_notes(run_excel, tmp_path):
     assert "sheet 'Empty' is empty" in w and "repeats the name 'id'" in w
     m = run.result.metrics
     assert m["sheets"] == ["Sales data", "Prices"] and m["rows"] == 7 and m["column_names"][0] == "id"
-    prices = [p for p in run.result.outputs if p.name == "report__Prices.parquet"][0]
+    prices = next(p for p in run.result.outputs if p.name == "report__Prices.parquet")
     import pyarrow.parquet as pq
 
     assert pq.read_table(prices).column("price").to_pylist() == [9.99, None]  # "N/A" is a null in numbers
@@ -75,7 +75,7 @@ def test_1904_date_system(run_excel, tmp_path):
 def test_sheet_selection(run_excel, tmp_path):
     src = _workbook(tmp_path / "r.xlsx")
     run = run_excel(src, sheet="Prices")
-    assert [p.name for p in run.result.outputs][0] == "r__Prices.parquet" and run.result.metrics["sheets"] == ["Prices"]
+    assert next(p.name for p in run.result.outputs) == "r__Prices.parquet" and run.result.metrics["sheets"] == ["Prices"]
     with pytest.raises(ProcessingError, match="no sheet named 'Nope'"):
         run_excel(src, sheet=["Nope"])
 
