@@ -75,7 +75,8 @@ def test_1904_date_system(run_excel, tmp_path):
 def test_sheet_selection(run_excel, tmp_path):
     src = _workbook(tmp_path / "r.xlsx")
     run = run_excel(src, sheet="Prices")
-    assert next(p.name for p in run.result.outputs) == "r__Prices.parquet" and run.result.metrics["sheets"] == ["Prices"]
+    assert next(p.name for p in run.result.outputs) == "r__Prices.parquet"
+    assert run.result.metrics["sheets"] == ["Prices"]
     with pytest.raises(ProcessingError, match="no sheet named 'Nope'"):
         run_excel(src, sheet=["Nope"])
 
