@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -67,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("gui", help="open the window (the default)", description="Open the window.")
     p.add_argument("paths", nargs="*", type=Path, help="files to queue at once")
+    p.add_argument("--quit-when-shown", action="store_true",
+                   help="print 'window shown' and quit once the window is up (smoke tests, start-up timing)")
     p.set_defaults(func=_gui)
     return parser
 
@@ -94,6 +97,9 @@ def _gui(args: argparse.Namespace) -> int:
         print("The window is not part of this installation. Use `parqueue run PATH...` for headless work; "
               "see `parqueue --help`.", file=sys.stderr)
         return 2
+    if args.quit_when_shown:
+        # Read by the window at start-up; an environment variable keeps the launcher's signature plain.
+        os.environ["PARQUEUE_QUIT_WHEN_SHOWN"] = "1"
     return _gui_launcher([str(p) for p in args.paths])
 
 
