@@ -1,0 +1,285 @@
+"""Benchmark of the table processors against the tools people would otherwise use.
+
+    python bench/tables.py                 # 1 GB CSV (+ 100 MB and a drift copy) and a 200,000 × 10 xlsx
+    python bench/tables.py --mb 100        # quicker: everything scaled down
+    python bench/tables.py --skip-pandas --skip-excel
+
+Data is generated once, seeded, under bench/data/ (git-ignored). Every contender runs in its own child process,
+one after the other, so each wall time and peak RSS (from wait4) is its own; compare ratios within one run, as
+the machine is shared. Contenders: Parqueue's processor (convert + full profile + sample), DuckDB COPY to
+Parquet, DuckDB COPY + SUMMARIZE, polars sink_parquet, pandas read_csv(chunksize=10_000) + ParquetWriter; for
+Excel, Parqueue, pandas + openpyxl, and the raw calamine read (python-calamine, and fastexcel).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+SEED = 1234
+CATEGORIES = ["electronics", "grocery", "clothing", "toys", "books", "garden", "sports", "beauty"]
+COUNTRIES = ["US", "GB", "DE", "FR", "ES", "IT", "NL", "SE", "NO", "FI", "DK", "PL", "CZ", "AT", "CH", "BE", "PT",
+             "IE", "CA", "MX", "BR", "JP", "KR", "AU", "IN"]
+DRIFT_VALUE = "ABC-17"
+
+
+# ------------------------------------------------------------------------------------------------ data
+def _comment_pool(rng, n: int = 50_000) -> list[str]:
+    words = ["the", "of", "and", "order", "late", "box", "great", "fine", "ok", "return", "color", "size", "fast",
+             "slow", "price", "gift", "again", "never", "always", "broken"]
+    pool = []
+    for i in range(n):
+        k = int(rng.integers(3, 18))
+        text = " ".join(words[j] for j in rng.integers(0, len(words), k))
+        r = rng.random()
+        if r < 0.3:
+            text = text.replace(" ", ", ", 1)
+        elif r < 0.4:
+            text = f'"{text}" he said'
+        if rng.random() < 0.003:
+            text = text.replace(" ", "\n", 1)
+        pool.append(text.capitalize() + f" #{i}")
+    return pool
+
+
+def make_csv(path: Path, mb: float, drift_at: float | None = None) -> int:
+    """A mixed-type CSV of about ``mb`` MB; ``drift_at``: where (share of rows) one quantity turns to text."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    rng = np.random.default_rng(SEED)
+    pool = pa.array(_comment_pool(rng))
+    rows_per_mb = 5200  # measured for this layout
+    total = int(mb * rows_per_mb)
+    drift_row = int(total * drift_at) if drift_at is not None else -1
+    chunk = 200_000
+    tmp = path.with_suffix(".tmp")
+    with pa.OSFile(str(tmp), "wb") as sink:
+        writer = None
+        for start in range(0, total, chunk):
+            n = min(chunk, total - start)
+            crng = np.random.default_rng([SEED, start])
+            amount = np.round(crng.gamma(2.0, 40.0, n), 2)
+            score = crng.normal(0.5, 0.2, n)
+            qty = crng.integers(1, 500, n).astype(str).astype(object)
+            if start <= drift_row < start + n:
+                qty[drift_row - start] = DRIFT_VALUE
+            table = pa.table({
+                "id": pa.array(np.arange(start + 1, start + n + 1)),
+                "user_id": pa.array(crng.integers(1, 1_000_001, n)),
+                "amount": pa.array(amount, mask=crng.random(n) < 0.03),
+                "score": pa.array(score, mask=crng.random(n) < 0.10),
+                "category": pa.array(np.array(CATEGORIES)[crng.integers(0, 8, n)]),
+                "country": pa.array(np.array(COUNTRIES)[np.minimum(crng.zipf(1.6, n) - 1, 24)]),
+                "comment": pool.take(pa.array(crng.integers(0, len(pool), n))),
+                "order_date": pa.array(crng.integers(16436, 20454, n).astype("int32")).cast(pa.date32()),
+                "created_at": pa.array(crng.integers(1420070400, 1767225600, n) * 1_000_000).cast(
+                    pa.timestamp("us")),
+                "is_active": pa.array(crng.random(n) < 0.7),
+                "session_token": pa.array([f"s{t:x}-{start + i}" for i, t in enumerate(
+                    crng.integers(0, 2**62, n).tolist())]),
+                "quantity": pa.array(qty.tolist(), pa.string()),
+            })
+            if writer is None:
+                writer = pacsv.CSVWriter(sink, table.schema, write_options=pacsv.WriteOptions(
+                    quoting_style="needed"))
+            writer.write_table(table)
+        assert writer is not None
+        writer.close()
+    tmp.rename(path)
+    return total
+
+
+def make_xlsx(path: Path, rows: int) -> None:
+    import datetime as dt
+
+    import numpy as np
+    from openpyxl import Workbook
+
+    rng = np.random.default_rng(SEED)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("data")
+    ws.append(["id", "amount", "category", "note", "order_date", "created_at", "is_active", "discount",
+               "quantity", "customer"])
+    base_d, base_t = dt.date(2015, 1, 1), dt.datetime(2015, 1, 1)
+    for i in range(rows):
+        ws.append([i + 1, round(float(rng.gamma(2.0, 40.0)), 2), CATEGORIES[i % 8], f"note {i % 977} text",
+                   base_d + dt.timedelta(days=int(rng.integers(0, 4000))),
+                   base_t + dt.timedelta(seconds=int(rng.integers(0, 340_000_000))),
+                   bool(rng.random() < 0.7), None if rng.random() < 0.1 else round(float(rng.random()) * 0.3, 3),
+                   int(rng.integers(1, 500)), f"C{int(rng.integers(0, 2**40)):011d}"])
+    tmp = path.with_suffix(".tmp.xlsx")
+    wb.save(tmp)
+    tmp.rename(path)
+
+
+# ------------------------------------------------------------------------------------------------ tasks
+def task(name: str, src: str, out: str) -> dict[str, object]:
+    """Runs in the child process."""
+    Path(out).mkdir(parents=True, exist_ok=True)
+    target = str(Path(out) / "out.parquet")
+    if name in ("parqueue", "parqueue_excel"):
+        sys.path.insert(0, str(ROOT))
+        from jobs.processors import csv, excel
+        from jobs.processors.base import ProcessOptions
+
+        proc = excel if name == "parqueue_excel" else csv
+        result = proc.process(Path(src), ProcessOptions(out_dir=Path(out)), lambda d, t: None)
+        return {"rows": result.metrics["rows"], "warnings": len(result.warnings)}
+    if name.startswith("duckdb"):
+        import duckdb
+
+        con = duckdb.connect()
+        q = "'" + src.replace("'", "''") + "'"
+        con.execute(f"COPY (SELECT * FROM read_csv({q})) TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
+        if name == "duckdb_summarize":
+            con.execute(f"SUMMARIZE SELECT * FROM read_parquet('{target}')").fetchall()
+        return {}
+    if name == "polars":
+        import polars as pl
+
+        pl.scan_csv(src).sink_parquet(target, compression="zstd")
+        return {}
+    if name == "pandas_chunked":
+        import pandas as pd
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        writer = None
+        rows = 0
+        for df in pd.read_csv(src, chunksize=10_000):
+            table = pa.Table.from_pandas(df, preserve_index=False)
+            if writer is None:
+                writer = pq.ParquetWriter(target, table.schema, compression="zstd")
+            writer.write_table(table.cast(writer.schema, safe=False))
+            rows += len(df)
+        assert writer is not None
+        writer.close()
+        return {"rows": rows}
+    if name == "pandas_openpyxl":
+        import pandas as pd
+
+        df = pd.read_excel(src, engine="openpyxl")
+        df.to_parquet(target, compression="zstd")
+        return {"rows": len(df)}
+    if name == "calamine_raw":
+        from python_calamine import CalamineWorkbook
+
+        rows = CalamineWorkbook.from_path(src).get_sheet_by_index(0).to_python()
+        return {"rows": len(rows) - 1}
+    if name == "fastexcel_raw":
+        import fastexcel
+
+        return {"rows": fastexcel.read_excel(src).load_sheet(0).to_arrow().num_rows}
+    raise SystemExit(f"unknown task {name}")
+
+
+def measure(name: str, src: Path, timeout: float = 3600) -> dict[str, object]:
+    """Run one task in a child process: wall seconds and the child's peak RSS (wait4)."""
+    out = DATA / "out" / name
+    subprocess.run(["rm", "-rf", str(out)], check=False)
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, __file__, "--task", name, "--input", str(src), "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    stdout = proc.stdout.read().decode() if proc.stdout else ""
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    subprocess.run(["rm", "-rf", str(out)], check=False)
+    ok = os.waitstatus_to_exitcode(status) == 0
+    info = json.loads(stdout.strip().splitlines()[-1]) if ok and stdout.strip() else {}
+    return {"name": name, "input": src.name, "ok": ok, "seconds": wall, "peak_mb": usage.ru_maxrss / 1024,
+            "info": info, "error": "" if ok else stderr.strip().splitlines()[-1:]}
+
+
+def _line(r: dict[str, object]) -> str:
+    status = "" if r["ok"] else f"  FAILED: {r['error']}"
+    return f"  {r['name']:<18} {r['input']:<28} {r['seconds']:7.2f} s  peak {r['peak_mb']:6.0f} MB{status}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mb", type=float, default=1000, help="size of the main CSV (default 1000)")
+    ap.add_argument("--xlsx-rows", type=int, default=200_000)
+    ap.add_argument("--skip-pandas", action="store_true", help="skip the (slow) chunked pandas CSV run")
+    ap.add_argument("--skip-excel", action="store_true")
+    ap.add_argument("--make", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument("--task", help=argparse.SUPPRESS)
+    ap.add_argument("--input", help=argparse.SUPPRESS)
+    ap.add_argument("--out", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.make:
+        kind, path, size = a.make
+        if kind == "xlsx":
+            make_xlsx(Path(path), int(size))
+        else:
+            make_csv(Path(path), float(size), 0.9 if kind == "drift" else None)
+        return
+    if a.task:
+        print(json.dumps(task(a.task, a.input, a.out)))
+        return
+    DATA.mkdir(parents=True, exist_ok=True)
+    mb = a.mb
+    big = DATA / f"tables_{mb:g}mb.csv"
+    small = DATA / f"tables_{mb / 10:g}mb.csv"
+    drift = DATA / f"tables_{mb:g}mb_drift90.csv"
+    # Generated in child processes: a parent grown by the data would inflate every child's peak RSS
+    # (ru_maxrss counts the parent's pages a child inherits at fork).
+    for path, size, kind in ((big, mb, "csv"), (small, mb / 10, "csv"), (drift, mb, "drift")):
+        if not path.exists():
+            print(f"generating {path.name} …", flush=True)
+            subprocess.run([sys.executable, __file__, "--make", kind, str(path), str(size)], check=True)
+    results: dict[str, dict[str, object]] = {}
+    print(f"CSV {big.name} ({big.stat().st_size / 1e6:.0f} MB):")
+    order = ["parqueue", "duckdb_copy", "duckdb_summarize", "polars"] + ([] if a.skip_pandas else ["pandas_chunked"])
+    for name in order:
+        results[name] = measure(name, big)
+        print(_line(results[name]), flush=True)
+    results["parqueue_drift"] = measure("parqueue", drift)
+    print(_line(results["parqueue_drift"]), flush=True)
+    results["parqueue_small"] = measure("parqueue", small)
+    print(_line(results["parqueue_small"]), flush=True)
+
+    p = float(results["parqueue"]["seconds"])  # type: ignore[arg-type]
+
+    def ratio(name: str) -> str:
+        r = results.get(name)
+        return f"{p / float(r['seconds']):.2f}x" if r and r["ok"] else "n/a"  # type: ignore[arg-type]
+
+    print("ratios (Parqueue time / other time; below 1 means Parqueue is faster):")
+    print(f"  vs DuckDB COPY {ratio('duckdb_copy')}, vs COPY+SUMMARIZE {ratio('duckdb_summarize')}, "
+          f"vs polars {ratio('polars')}, vs chunked pandas {ratio('pandas_chunked')}")
+    drift_ratio = float(results["parqueue_drift"]["seconds"]) / p  # type: ignore[arg-type]
+    rss_ratio = float(results["parqueue"]["peak_mb"]) / float(results["parqueue_small"]["peak_mb"])  # type: ignore[arg-type]
+    print(f"  drift at 90 % / clean: {drift_ratio:.2f}x; peak RSS {results['parqueue']['peak_mb']:.0f} MB "
+          f"({rss_ratio:.2f}x the {mb / 10:g} MB file's)")
+    if a.skip_excel:
+        return
+    xlsx = DATA / f"sheet_{a.xlsx_rows}.xlsx"
+    if not xlsx.exists():
+        print(f"generating {xlsx.name} …", flush=True)
+        subprocess.run([sys.executable, __file__, "--make", "xlsx", str(xlsx), str(a.xlsx_rows)], check=True)
+    print(f"Excel {xlsx.name}:")
+    for name in ("parqueue_excel", "calamine_raw", "fastexcel_raw", "pandas_openpyxl"):
+        results[name] = measure(name, xlsx)
+        print(_line(results[name]), flush=True)
+    px = float(results["parqueue_excel"]["seconds"])  # type: ignore[arg-type]
+
+    def xratio(name: str) -> str:
+        r = results[name]
+        return f"{px / float(r['seconds']):.2f}x" if r["ok"] else "n/a"  # type: ignore[arg-type]
+
+    print(f"  Parqueue vs raw calamine {xratio('calamine_raw')}, vs fastexcel {xratio('fastexcel_raw')}, "
+          f"vs pandas+openpyxl {xratio('pandas_openpyxl')}")
+
+
+if __name__ == "__main__":
+    main()
