@@ -142,12 +142,32 @@ class ColumnProfile:
         if self._kll is not None:
             mm = pc.min_max(arr)
             self._extend(mm["min"].as_py(), mm["max"].as_py())
-            values = _as_float(arr)
-            if len(values):
-                self._kll.update(self._kll_share(values))
-                self._merge_moments(values)
+            self._feed_kll(arr)
+            if not _is_temporal(self.type):
+                self._arrow_moments(arr, valid)
         elif pa.types.is_boolean(arr.type):
             self._merge_moments(pc.drop_null(arr).to_numpy(zero_copy_only=False).astype(np.float64))
+
+    def _arrow_moments(self, arr: pa.Array, valid: int) -> None:
+        """Mean and variance in Arrow (two passes, no float copy); numpy only when NaN or inf are present."""
+        mean = pc.mean(arr).as_py()
+        if mean is None or not math.isfinite(mean):
+            self._merge_moments(_as_float(arr))
+            return
+        var = pc.variance(arr, ddof=0).as_py() or 0.0
+        self._merge_summary(valid, mean, var * valid)
+
+    def _feed_kll(self, arr: pa.Array) -> None:
+        chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+        for chunk in chunks:
+            if self._kll.n < _KLL_FULL or len(chunk) < 4 * _KLL_STRIDE:
+                values = _as_float(chunk)
+            else:
+                # One value in _KLL_STRIDE, chosen before the conversion to float so only those are copied.
+                self._kll_offset = (self._kll_offset + 1) % _KLL_STRIDE
+                values = _as_float(chunk.take(pa.array(np.arange(self._kll_offset, len(chunk), _KLL_STRIDE))))
+            if len(values):
+                self._kll.update(values)
 
     def _kll_share(self, values: np.ndarray) -> np.ndarray:
         """Every value for the first _KLL_FULL, then one in _KLL_STRIDE.
@@ -225,12 +245,12 @@ class ColumnProfile:
                 self._freq.update(value, int(c) * _SAMPLE_STRIDE)
 
     def _merge_moments(self, values: np.ndarray) -> None:
+        if len(values):
+            mean_b = float(values.mean())
+            self._merge_summary(len(values), mean_b, float(((values - mean_b) ** 2).sum()))
+
+    def _merge_summary(self, n_b: int, mean_b: float, m2_b: float) -> None:
         """Chan's parallel update: numerically stable mean and variance over chunks."""
-        n_b = len(values)
-        if n_b == 0:
-            return
-        mean_b = float(values.mean())
-        m2_b = float(((values - mean_b) ** 2).sum())
         n = self._n + n_b
         delta = mean_b - self._mean
         self._mean += delta * n_b / n
