@@ -1,10 +1,14 @@
 """Delimited text (CSV, TSV, PSV; plain or gzip/zstd/bz2) → typed Parquet, profile, sample and rejects.
 
-Two passes, one parse. Pass 1 streams the file through Arrow's CSV reader with every column read as text,
-follows each column's narrowest type over the *whole* file and spools the text chunks to an Arrow IPC file.
-Pass 2 reads the spool back, converts every column to its final type, profiles, samples and writes the data in
-a second thread. A type change at row 900,000 therefore costs nothing extra: the schema is known before the first
-row is written, and the spool (read at memory speed) replaces a second parse.
+One pass in the common case. First, blocks spread over the whole file (:mod:`jobs.tables.spread`) show
+which columns change type late, so the schema is right from the first row. Then Arrow's CSV reader streams the
+file in a reading thread with every column as text; this thread checks and converts each chunk with the same
+rules everywhere (:mod:`jobs.tables.infer`), a profiling thread builds the column profile and the sample, and a
+writing thread encodes and compresses the Parquet row groups.
+
+If a chunk still needs a wider type than rows already written (a change the spread look missed), the rest of the
+file is only checked, and the conversion starts over with the final types: one schema, every row kept, a warning
+naming the column, the first row and the value. Nothing is published until the end (:class:`OutputSet`).
 """
 
 from __future__ import annotations
@@ -97,7 +101,7 @@ def preview(source: Path, rows: int = 50) -> pa.Table:
         try:
             reader = _reader(stream, dialect, Rejects(), block=1 << 16)
         except pa.ArrowInvalid as exc:
-            raise ProcessingError(_arrow_message(exc, len(dialect.names))) from None
+            raise ProcessingError(_arrow_message(exc)) from None
         batches = []
         n = 0
         for batch in reader:
@@ -238,7 +242,7 @@ def _reader(
     )
 
 
-def _arrow_message(exc: Exception, expected: int) -> str:
+def _arrow_message(exc: Exception) -> str:
     text = str(exc).split("\n")[0]
     if "Empty CSV file" in text:
         return "the file holds no rows"
@@ -301,7 +305,7 @@ class _Attempt:
             self._stream.close()
             if checked and "UTF8" in str(exc):
                 raise _Restart(self._floors(), checked=False) from None
-            raise ProcessingError(_arrow_message(exc, len(self.typers))) from None
+            raise ProcessingError(_arrow_message(exc)) from None
         self._batches = prefetch(self._reader)
         self.rows = 0
         # The first chunk decides the schema (with the floors): read it before the writer opens.
@@ -318,7 +322,7 @@ class _Attempt:
             self.close()
             if self.checked and "UTF8" in str(exc):
                 raise _Restart(self._floors(), checked=False) from None
-            raise ProcessingError(_arrow_message(exc, len(self.typers))) from None
+            raise ProcessingError(_arrow_message(exc)) from None
         if self.checked:
             batch = raw
         else:

@@ -1,8 +1,9 @@
-"""Whole-file type inference: the lattice of column kinds and the one converter shared by both passes.
+"""Whole-file type inference: the lattice of column kinds and the one converter every path shares.
 
-Pass 1 calls :meth:`ColumnTyper.observe` on every chunk of text and widens a column's kind when a chunk does not
-fit; pass 2 calls :func:`convert` with the final kind. Both go through the same :func:`convert`, so a kind that
-pass 1 accepted for every chunk cannot fail in pass 2.
+A :class:`ColumnTyper` follows one column chunk by chunk and widens its kind when a chunk does not fit (int →
+float → text, date → date-time → text). Checking and converting are the same call to :func:`convert`: a value is
+accepted as a number only if Arrow's cast reads it *and* no rule says it is not a number (leading zeros,
+"0x" prefixes, integers a float would round), so a kind that fitted a chunk once always fits it again.
 """
 
 from __future__ import annotations
