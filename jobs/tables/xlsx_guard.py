@@ -29,7 +29,7 @@ _MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"')
 _UNCACHED = re.compile(rb"(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
 _DANGER = (b"<!DOCTYPE", b"<!ENTITY")
 # One pass finds whether a chunk holds anything of interest; plain data XML (nearly all of it) has none.
-_INTERESTING = re.compile(rb"<(?:f[\s>/]|!|mergeCell\s|dimension\s)")
+_SHEET_TAGS = re.compile(rb"<(?:f[\s>/]|mergeCell\s|dimension\s)")
 
 
 @dataclass
@@ -109,22 +109,20 @@ def _scan_member(
                     raise ProcessingError(
                         f"part {info.filename} holds more data than the archive declares (a zip bomb?); refused"
                     )
-                boundary = tail + chunk[:256]  # a tag cut by the chunk boundary
-                plain = not (_INTERESTING.search(chunk) or _INTERESTING.search(boundary))
-                if plain and info.filename != "xl/workbook.xml":
-                    tail = chunk[-256:]
-                    continue
-                window = tail + chunk
-                if any(d in window for d in _DANGER):
-                    raise ProcessingError(
-                        f"part {info.filename} defines XML entities or a DTD, which a spreadsheet never needs; "
-                        "refused (entity expansion attack?)"
-                    )
-                if info.filename == "xl/workbook.xml" and re.search(rb'date1904="(1|true)"', window):
-                    seen.date1904 = True
+                if size == len(chunk):
+                    # A DTD (and so any entity) can only stand in the prolog, before the root element.
+                    if any(d in chunk[:65536] for d in _DANGER):
+                        raise ProcessingError(
+                            f"part {info.filename} defines XML entities or a DTD, which a spreadsheet never "
+                            "needs; refused (entity expansion attack?)"
+                        )
+                    if info.filename == "xl/workbook.xml" and re.search(rb'date1904="(1|true)"', chunk):
+                        seen.date1904 = True
                 if sheet is not None:
-                    _scan_sheet_chunk(window, len(tail), sheet)
-                tail = chunk[-256:]
+                    window = tail + chunk  # a tag cut by the chunk boundary is seen whole
+                    if _SHEET_TAGS.search(window):
+                        _scan_sheet_chunk(window, len(tail), sheet)
+                    tail = chunk[-256:]
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise ProcessingError(f"the workbook is truncated or damaged ({exc})") from None
     return total
