@@ -81,7 +81,7 @@ def write_data(
             sample.offer(batch)
 
     # Three threads: this one converts, one profiles, one encodes and compresses.
-    profiler: Worker[list[pa.RecordBatch]] = Worker(observe, name="profile")
+    profiler: Worker[list[pa.RecordBatch]] = Worker(observe, depth=2, name="profile")
     rows = 0
     group: list[pa.RecordBatch] = []
     group_rows = 0

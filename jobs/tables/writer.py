@@ -33,7 +33,7 @@ class BackgroundWriter:
             data_page_size=1 << 20,
             write_batch_size=64 * 1024,
         )
-        self._queue: queue.Queue[object] = queue.Queue(maxsize=2)
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=1)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="parquet-writer", daemon=True)
         self._thread.start()
