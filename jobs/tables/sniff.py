@@ -348,6 +348,8 @@ def sniff(
     first = records[0] if records else []
     if dialect.header:
         raw = list(first) + [""] * max(0, width - len(first))
+        if len(raw) > width and not any(v.strip() for v in raw[width:]):
+            raw = raw[:width]  # "a,b,c," over rows of three fields: the trailing delimiter names nothing
         dialect.names, renamed = unique_names(raw)
         dialect.warnings.extend(renamed)
     else:

@@ -199,3 +199,15 @@ def test_preview_is_the_head(tmp_path):
     src.write_bytes(("k,v\n" + "".join(f"{i},x{i}\n" for i in range(1000))).encode())
     head = csv_processor.preview(src, rows=5)
     assert head.num_rows == 5 and head.column("k").to_pylist() == ["0", "1", "2", "3", "4"]
+
+
+def test_trailing_delimiters(run_csv):
+    run = run_csv(b"a,b,c,\n1,2,3\n4,5,6\n")
+    assert run.data.column_names == ["a", "b", "c"] and run.data.num_rows == 2
+    run = run_csv(b"a,b,c\n1,2,3,\n4,5,6,\n")
+    assert run.data.column_names == ["a", "b", "c", "column_4"] and run.data.column("c").to_pylist() == [3, 6]
+
+
+def test_crlf_and_blank_lines(run_csv):
+    run = run_csv(b"a;b\r\n1;x\r\n\r\n2;y\r\n")
+    assert run.data.column("a").to_pylist() == [1, 2] and run.data.column("b").to_pylist() == ["x", "y"]
