@@ -15,7 +15,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from jobs.tables.infer import ColumnTyper, join
+from jobs.tables.infer import ColumnTyper
 from jobs.tables.sniff import Dialect
 
 BLOCKS = 40
@@ -76,10 +76,3 @@ def _parse(data: bytes, dialect: Dialect) -> pa.Table | None:
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return None
     return None if invalid or table.num_rows == 0 else table
-
-
-def merged(a: dict[str, str], b: dict[str, str]) -> dict[str, str]:
-    out = dict(a)
-    for name, kind in b.items():
-        out[name] = join(out.get(name, "null"), kind)
-    return out
