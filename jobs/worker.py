@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sys
 import threading
 import time
 import uuid
@@ -76,8 +77,15 @@ def _warm_up() -> None:
         log.debug("warm-up failed", exc_info=True)
 
 
+def _keep_pandas_out() -> None:
+    """pyarrow imports pandas on first use whenever it is installed (0.25 s and 60 MB per worker); no
+    processor uses pandas, so a worker tells Python it is absent."""
+    sys.modules.setdefault("pandas", None)  # type: ignore[arg-type]
+
+
 def serve(data_dir: Path, parent_pid: int | None, threads: int = 1) -> int:
     """Run until the parent dies or we are told to stop; returns the exit code."""
+    _keep_pandas_out()
     store = open_store(data_dir)
     jq = JobQueue(data_dir)
     worker_id = f"{HOST}:{os.getpid()}:{uuid.uuid4().hex[:6]}"

@@ -20,10 +20,6 @@ from jobs.store import open_store
 MIN_FREE_BYTES = 200 << 20
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", type=Path, help="also check this output folder")
-
-
 def _version(dist: str) -> str:
     try:
         return metadata.version(dist)

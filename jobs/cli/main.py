@@ -12,7 +12,7 @@ from jobs import __version__
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from jobs.cli import check, manage, run
+    from jobs.cli import manage, run
 
     parser = argparse.ArgumentParser(
         prog="parqueue",
@@ -42,8 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="check versions, folders, databases, workers and disk space",
                        description="Check that this installation is healthy; exit 1 on a problem.")
-    check.add_arguments(p)
-    p.set_defaults(func=check.execute)
+    p.add_argument("--out", type=Path, help="also check this output folder")
+    p.set_defaults(func=_check)
 
     from jobs.cli import serve
 
@@ -80,6 +80,12 @@ def _worker(args: argparse.Namespace) -> int:
 
     setup_logging("workers.log")
     return serve(args.data_dir, args.parent_pid, args.threads)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from jobs.cli import check  # importlib.metadata and friends: only when asked
+
+    return check.execute(args)
 
 
 def _catalog(args: argparse.Namespace) -> int:
