@@ -6,7 +6,19 @@ import multiprocessing
 import sys
 
 
+def _no_display() -> bool:
+    import os
+
+    return (sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
+            and not os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("QT_QPA_PLATFORM"))
+
+
 def open_window(paths: list[str]) -> int:
+    if _no_display():
+        # Qt would abort the process; a server user wants to hear about the headless commands instead.
+        print("No display to open the window on. Headless commands work here: `main.py run PATH...`, "
+              "see `main.py --help`.", file=sys.stderr)
+        return 2
     try:
         from desktop_app.app import run_app
     except ImportError as exc:

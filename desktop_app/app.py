@@ -7,6 +7,7 @@ once the event loop runs; pyarrow and Pillow load on first use in worker threads
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -51,6 +52,18 @@ def build_window(app: QApplication, tail: TailHandler | None = None) -> MainWind
     return MainWindow(engine, settings, tail)
 
 
+def _quit_once_shown(window: MainWindow) -> None:
+    """``gui --quit-when-shown``: smoke tests of the built app check the window starts and quits cleanly."""
+    from desktop_app.close_dialog import CloseChoice
+
+    def quit_now() -> None:
+        print(f"window shown: {window.windowTitle()}", flush=True)
+        window.ask_close = lambda: CloseChoice.STOP  # type: ignore[method-assign]
+        window.close()
+
+    QTimer.singleShot(500, quit_now)
+
+
 def _quit_on_signals(window: MainWindow) -> None:
     """SIGTERM/SIGINT close the window without asking (running jobs resume at the next start).
 
@@ -90,6 +103,8 @@ def run_app(paths: list[str]) -> int:
 
     QTimer.singleShot(0, after_shown)
     _quit_on_signals(window)
+    if os.environ.get("PARQUEUE_QUIT_WHEN_SHOWN"):
+        _quit_once_shown(window)
     log.info("Parqueue %s window open", __version__)
     code = app.exec()
     reporter.uninstall()
