@@ -10,6 +10,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,15 +53,22 @@ def build_window(app: QApplication, tail: TailHandler | None = None) -> MainWind
     return MainWindow(engine, settings, tail)
 
 
+def _since_launch(now: float) -> float:
+    import psutil
+
+    return now - psutil.Process().create_time()
+
+
 def _quit_once_shown(window: MainWindow) -> None:
     """``gui --quit-when-shown``: smoke tests of the built app check the window starts and quits cleanly."""
     from desktop_app.close_dialog import CloseChoice
 
     def quit_now() -> None:
-        print(f"window shown: {window.windowTitle()}", flush=True)
+        print(f"window shown: {window.windowTitle()}; launch to shown {_since_launch(shown_at):.2f} s", flush=True)
         window.ask_close = lambda: CloseChoice.STOP  # type: ignore[method-assign]
         window.close()
 
+    shown_at = time.time()
     QTimer.singleShot(500, quit_now)
 
 
