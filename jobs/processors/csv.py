@@ -133,7 +133,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
     stem = stem_of(source)
     size = source.stat().st_size
     floors = spread_kinds(source, dialect, size)
-    checked = True  # let Arrow validate UTF-8; on failure read bytes and decode value by value
+    checked = True  # validate UTF-8 while reading; on failure read bytes and decode value by value
     with OutputSet(options.out_dir, stem, owner=options.get("owner")) as outs:
         data_path = outs.path(".parquet")
         for _attempt in range(4):
@@ -194,9 +194,10 @@ def _is_utf8(dialect: Dialect) -> bool:
     return dialect.encoding.name.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig", "ascii")
 
 
-def _open(source: Path, dialect: Dialect) -> InputStream:
+def _open(source: Path, dialect: Dialect, validate: bool = False) -> InputStream:
+    """``validate``: the stream checks UTF-8 itself (faster than Arrow's per-value check; see the stream)."""
     codec = "utf-8" if _is_utf8(dialect) else dialect.encoding.name
-    return InputStream(source, dialect.compression, codec, dialect.encoding.bom_bytes, dialect.quote)
+    return InputStream(source, dialect.compression, codec, dialect.encoding.bom_bytes, dialect.quote, validate)
 
 
 def _reader(
@@ -204,11 +205,13 @@ def _reader(
     dialect: Dialect,
     rejects: Rejects | None,
     block: int = BLOCK_BYTES,
-    types: dict[str, pa.DataType] | None = None,
+    types: dict[str, pa.DataType] | pa.Schema | None = None,
+    check_utf8: bool = True,
 ) -> Any:
     """Arrow's streaming CSV reader; every column as bytes unless ``types`` says otherwise.
 
     ``rejects`` None: invalid rows were already recorded by pass 1 and are skipped silently.
+    ``check_utf8`` False: the stream already guarantees valid UTF-8.
     """
     def on_invalid(row: Any) -> str:
         if rejects is not None:
@@ -233,7 +236,7 @@ def _reader(
         ),
         convert_options=pacsv.ConvertOptions(
             column_types=types or {name: pa.binary() for name in dialect.names},
-            check_utf8=True,
+            check_utf8=check_utf8,
             null_values=list(NULL_TOKENS),
             true_values=list(TRUE_TOKENS),
             false_values=list(FALSE_TOKENS),
@@ -295,12 +298,15 @@ class _Attempt:
         ]
         self.bad_utf8: dict[str, int] = {}
         self.replaced = 0
-        self._stream = _open(source, dialect)
+        # Text columns: the stream validates UTF-8 (a failure restarts reading bytes, see _next_text).
+        self._stream = _open(source, dialect, validate=checked)
         self._names = dialect.names
         self._text_schema = pa.schema([(n, pa.string()) for n in dialect.names])
         try:
             # Arrow reads and parses the first block here already.
-            self._reader = _reader(self._stream, dialect, self.rejects, types=self._text_schema if checked else None)
+            self._reader = _reader(
+                self._stream, dialect, self.rejects, types=self._text_schema if checked else None, check_utf8=False
+            )
         except pa.ArrowInvalid as exc:
             self._stream.close()
             if checked and "UTF8" in str(exc):
@@ -444,7 +450,7 @@ def _check_unterminated(last: pa.RecordBatch, stream: InputStream, dialect: Dial
     if swallowed == 0:
         return
     # Every line break from the opening quote to the end of the file is inside the swallowed value.
-    start = stream.newlines - swallowed + 1
+    start = stream.count_newlines() - swallowed + 1
     raise ProcessingError(
         f"line {start} opens a quoted value that is never closed (unterminated quote); "
         "fix the quote or choose another quote character"

@@ -59,6 +59,27 @@ def test_encoding_change_part_way_is_reported(run_csv):
     assert any("not valid UTF-8" in w and "'v'" in w for w in run.result.warnings)
 
 
+def test_multibyte_character_cut_by_a_read_block_is_valid(run_csv):
+    # The stream validates UTF-8 in blocks of _RAW_BLOCK bytes: a character split by a block edge is still valid.
+    from jobs.tables import stream
+
+    row = "1,Zoë Ødegård 東京\n".encode()
+    body = row * (stream._RAW_BLOCK // len(row) + 2)
+    for shift in range(1, 4):  # moves the block edge through the multi-byte characters
+        run = run_csv(b"k,v\n0," + b"y" * shift + b"\n" + body)
+        assert not any("UTF-8" in w for w in run.result.warnings), shift
+        assert run.data.column("v").to_pylist()[-1] == "Zoë Ødegård 東京"
+
+
+def test_invalid_utf8_in_a_late_block_is_reported(run_csv):
+    from jobs.tables import stream
+
+    good = b"1,plain\n" * (stream._RAW_BLOCK // 8 + 10)
+    run = run_csv(b"k,v\n" + good + "2,café\n".encode("cp1252") + good)
+    assert run.data.column("v").to_pylist()[len(good) // 8] == "café"
+    assert any("not valid UTF-8" in w and "'v'" in w for w in run.result.warnings)
+
+
 def test_encoding_override(run_csv):
     run = run_csv("a\nÄ\n".encode("cp1252"), encoding="latin-1")
     assert run.data.column("a").to_pylist() == ["Ä"] and run.result.metrics["encoding"] == "latin-1"
