@@ -42,6 +42,9 @@ from jobs.tables.threads import prefetch
 log = logging.getLogger(__name__)
 
 BLOCK_BYTES = 4 << 20  # ~25k rows of a typical export: a progress call (and a cancel check) every ~30 ms
+# Raw blocks read ahead of the parser: enough to keep it fed (it needs the next block to end the current one's
+# last row), few enough that memory does not hold the 32 blocks Arrow would read ahead.
+READ_AHEAD_BLOCKS = 3
 PASS2_BLOCK_BYTES = 1 << 20  # pass 2 runs ~200 MB/s: still a progress call every ~20 ms
 PASS1_SHARE = 0.5  # share of the progress bar for pass 1 (parse); pass 2 (convert, profile, write) has the rest
 _TABLE_SUFFIXES = {".csv", ".tsv", ".psv", ".tab", ".txt", ".gz", ".zst", ".bz2"}
@@ -194,10 +197,22 @@ def _is_utf8(dialect: Dialect) -> bool:
     return dialect.encoding.name.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig", "ascii")
 
 
-def _open(source: Path, dialect: Dialect, validate: bool = False) -> InputStream:
-    """``validate``: the stream checks UTF-8 itself (faster than Arrow's per-value check; see the stream)."""
+def _open(source: Path, dialect: Dialect, validate: bool = False, window: int = 0) -> InputStream:
+    """``validate``: the stream checks UTF-8 itself (faster than Arrow's per-value check; see the stream).
+
+    ``window``: blocks the stream may read ahead of the parser (see :class:`InputStream`).
+    """
     codec = "utf-8" if _is_utf8(dialect) else dialect.encoding.name
-    return InputStream(source, dialect.compression, codec, dialect.encoding.bom_bytes, dialect.quote, validate)
+    return InputStream(
+        source, dialect.compression, codec, dialect.encoding.bom_bytes, dialect.quote, validate, window
+    )
+
+
+def _parsed(reader: Any, stream: InputStream) -> Iterator[pa.RecordBatch]:
+    """The reader's batches, telling the stream as each block is parsed (runs in the reading thread)."""
+    for batch in reader:
+        stream.block_parsed()
+        yield batch
 
 
 def _reader(
@@ -299,7 +314,7 @@ class _Attempt:
         self.bad_utf8: dict[str, int] = {}
         self.replaced = 0
         # Text columns: the stream validates UTF-8 (a failure restarts reading bytes, see _next_text).
-        self._stream = _open(source, dialect, validate=checked)
+        self._stream = _open(source, dialect, validate=checked, window=READ_AHEAD_BLOCKS)
         self._names = dialect.names
         self._text_schema = pa.schema([(n, pa.string()) for n in dialect.names])
         try:
@@ -312,7 +327,7 @@ class _Attempt:
             if checked and "UTF8" in str(exc):
                 raise _Restart(self._floors(), checked=False) from None
             raise ProcessingError(_arrow_message(exc)) from None
-        self._batches = prefetch(self._reader)
+        self._batches = prefetch(_parsed(self._reader, self._stream))
         self.rows = 0
         # The first chunk decides the schema (with the floors): read it before the writer opens.
         self.first = self._first_batch()

@@ -9,12 +9,18 @@ and only blocks with other bytes are run through a strict decoder. Arrow's per-v
 300 MB, a quarter of the parse. Scans that hold the GIL are kept to those memory-speed ones: the quote count
 runs in numpy (which releases it) and the line count, needed only to name the line of an unterminated quote, is
 taken on that rare path by reading the file again (:meth:`InputStream.count_newlines`).
+
+Arrow's streaming CSV reader reads its input in a background thread up to 32 blocks ahead of the parser: 128 MB
+of raw text held for nothing on a large file (the parser, not the disk, is the slow side), and the main reason
+peak memory grew with the file size. With a ``window`` the stream makes that thread wait until the parser is at
+most ``window`` blocks behind (:meth:`InputStream.block_parsed`).
 """
 
 from __future__ import annotations
 
 import codecs
 import io
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -25,9 +31,20 @@ _RAW_BLOCK = 4 << 20
 
 class InputStream(io.RawIOBase):
     def __init__(
-        self, path: Path, compression: str | None, encoding: str, skip: int, quote: str, validate: bool = False
+        self,
+        path: Path,
+        compression: str | None,
+        encoding: str,
+        skip: int,
+        quote: str,
+        validate: bool = False,
+        window: int = 0,
     ) -> None:
-        """``validate``: raise ``pa.ArrowInvalid`` ("... not valid UTF8 ...") on invalid UTF-8 input."""
+        """``validate``: raise ``pa.ArrowInvalid`` ("... not valid UTF8 ...") on invalid UTF-8 input.
+
+        ``window``: reads allowed ahead of :meth:`block_parsed` calls (0: no limit). Whoever sets it must call
+        :meth:`block_parsed` once per batch the reader yields, or :meth:`close`, or the reading thread waits.
+        """
         super().__init__()
         self._args = (path, compression, encoding, skip, quote)
         self._raw = pa.OSFile(str(path))
@@ -52,6 +69,11 @@ class InputStream(io.RawIOBase):
         self.nul = False
         self.quotes = 0
         self.replaced = 0  # characters the codec could not decode (shown as U+FFFD)
+        self._window = window
+        self._reads = 0
+        self._parsed = 0
+        self._released = False
+        self._turn = threading.Condition()
 
     def readable(self) -> bool:
         return True
@@ -89,7 +111,23 @@ class InputStream(io.RawIOBase):
             ) from None
         self._checked_bytes += len(raw)
 
+    def block_parsed(self) -> None:
+        """The parser finished one block: the reading thread may read one more."""
+        with self._turn:
+            self._parsed += 1
+            self._turn.notify_all()
+
+    def _wait_for_parser(self) -> None:
+        with self._turn:
+            while self._reads - self._parsed >= self._window and not self._released:
+                self._turn.wait(0.5)
+            self._reads += 1
+
     def read(self, size: int = -1) -> bytes:
+        if self._window:
+            self._wait_for_parser()
+        if self._released:
+            return b""
         available = len(self._buf) - self._pos
         parts = [self._buf[self._pos :]] if available else []
         while not self._eof and (size < 0 or available < size):
@@ -123,6 +161,9 @@ class InputStream(io.RawIOBase):
             again.close()
 
     def close(self) -> None:
+        with self._turn:  # a reading thread waiting for the parser gets end-of-file
+            self._released = True
+            self._turn.notify_all()
         if self.closed:
             return
         try:
