@@ -57,37 +57,59 @@ class NumberFormat:
 
 
 # Every null token but "" and "-" starts with one of these bytes: values that cannot be a token are told apart
-# by their first byte and length alone, without hashing every value.
-_TOKEN_FIRST = np.frombuffer(b"Nn#", np.uint8)
-_ZERO, _PLUS, _MINUS = (np.uint8(ord(c)) for c in "0+-")
+# by their first byte and length alone, without hashing every value. Byte classes as 256-entry lookup tables:
+# one gather each, where np.isin sorts.
+_TOKEN_FIRST = np.zeros(256, np.bool_)
+_TOKEN_FIRST[list(b"Nn#")] = True
+_SIGN = np.zeros(256, np.bool_)
+_SIGN[list(b"+-")] = True
+_ZERO, _MINUS = np.uint8(ord("0")), np.uint8(ord("-"))
 
 
-def _text_view(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """(starts, lengths, bytes padded by 4) of a null-free string array, as numpy views; None for anything else.
+def _after_zero(decimal: str) -> np.ndarray:
+    """Bytes that may follow a leading zero in a number: "0.5", "0e3" (and "0,5" with a decimal comma)."""
+    table = np.zeros(256, np.bool_)
+    table[list(f"{decimal}eE".encode())] = True
+    return table
+
+
+_AFTER_ZERO = {d: _after_zero(d) for d in ".,"}
+
+
+class _TextView:
+    """Starts, lengths and bytes of a null-free string array as numpy views, without copying the text.
 
     Per-value prefix tests on these cost a numpy gather each, a tenth of a pass of Arrow's string kernels.
     """
+
+    def __init__(self, arr: pa.StringArray) -> None:
+        bufs = arr.buffers()
+        offsets = np.frombuffer(bufs[1], np.int32, count=len(arr) + 1, offset=arr.offset * 4)
+        self.starts = offsets[:-1]
+        self.lengths = np.diff(offsets)
+        end = int(offsets[-1])
+        self._data = np.frombuffer(bufs[2], np.uint8, count=end) if end else np.zeros(1, np.uint8)
+
+    def byte(self, at: np.ndarray) -> np.ndarray:
+        """The byte at each position; positions past the text read its last byte (callers check lengths)."""
+        return self._data[np.minimum(at, len(self._data) - 1)]
+
+
+def _text_view(arr: pa.Array) -> _TextView | None:
+    """A view for a plain, null-free string array; None for anything else (the Arrow kernels handle those)."""
     if type(arr) is not pa.StringArray or arr.null_count or len(arr) == 0:
         return None
-    bufs = arr.buffers()
-    offsets = np.frombuffer(bufs[1], np.int32, count=len(arr) + 1, offset=arr.offset * 4)
-    data = np.frombuffer(bufs[2], np.uint8) if bufs[2] is not None else np.empty(0, np.uint8)
-    end = int(offsets[-1])
-    padded = np.zeros(end + 4, np.uint8)  # reading up to 3 bytes past any value's start stays in bounds
-    padded[:end] = data[:end]
-    starts = offsets[:-1]
-    return starts, np.diff(offsets), padded
+    return _TextView(arr)
 
 
 def null_mask(arr: pa.Array) -> pa.Array:
     view = _text_view(arr)
     if view is not None:
-        starts, lengths, data = view
-        first = data[starts]
-        maybe = np.isin(first, _TOKEN_FIRST) | ((lengths == 1) & (first == _MINUS))
+        first = view.byte(view.starts)
+        maybe = (_TOKEN_FIRST[first] & (view.lengths > 0)) | ((view.lengths == 1) & (first == _MINUS))
         if not maybe.any():
             # Only "" can be a token here: a length test says it exactly.
-            return pa.array(lengths == 0)
+            return pa.array(view.lengths == 0)
     mask = pc.is_in(arr, value_set=_NULL_SET)
     return pc.or_kleene(pc.is_null(arr), mask) if arr.null_count else mask
 
@@ -128,7 +150,7 @@ def convert(arr: pa.Array, kind: str, fmt: NumberFormat = NumberFormat(), nulls:
     """
     if kind == "string":
         view = _text_view(arr)
-        return _blank_nulls(arr, pa.array(view[1] == 0) if view is not None else pc.equal(arr, ""))
+        return _blank_nulls(arr, pa.array(view.lengths == 0) if view is not None else pc.equal(arr, ""))
     target = ARROW_TYPES[kind]
     if kind == "null":
         if pc.all(null_mask(arr)).as_py() is False:
@@ -174,12 +196,16 @@ def _leading_zero(values: pa.Array, decimal: str = ".") -> bool:
     """
     view = _text_view(values)
     if view is not None:
-        starts, lengths, data = view
-        signed = (data[starts] == _PLUS) | (data[starts] == _MINUS)
-        at = starts + signed  # where the zero would be: after the sign, if any
-        zero = (data[at] == _ZERO) & (lengths > signed)
-        follows = data[at + 1]
-        fine = (lengths == signed + 1) | np.isin(follows, np.frombuffer(f"{decimal}eE".encode(), np.uint8))
+        lengths = view.lengths
+        signed = _SIGN[view.byte(view.starts)] & (lengths > 0)
+        at = view.starts + signed  # where the zero would be: after the sign, if any
+        zero = (view.byte(at) == _ZERO) & (lengths > signed)
+        if not zero.any():
+            return False
+        after = _AFTER_ZERO.get(decimal)
+        if after is None:
+            after = _after_zero(decimal)
+        fine = (lengths == signed + 1) | after[view.byte(at + 1)]
         return bool((zero & ~fine).any())
     for sign in ("", "-", "+"):
         zero = sign + "0"

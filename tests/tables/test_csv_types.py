@@ -165,3 +165,26 @@ def test_sample_is_uniform_seeded_and_from_the_file(run_csv, tmp_path):
     assert len(first) == 1000 and first == again
     assert len(set(first)) == 1000 and all(0 <= k < n for k in first)
     assert max(first) > 0.9 * n and min(first) < 0.1 * n  # spread over the file, not the head
+
+
+def test_fast_prefix_tests_agree_with_arrow_kernels():
+    # Leading zeros and null tokens are tested on numpy views of plain string arrays; every other array type
+    # takes the Arrow-kernel path. Both must give the same answers on awkward values.
+    import random
+
+    import pyarrow as pa
+
+    from jobs.tables import infer
+
+    rng = random.Random(7)
+    alphabet = ["0", "1", "-", "+", ".", ",", "e", "E", "x", "N", "n", "#", "A", "/", "a", " ", "é"]
+    for _ in range(3000):
+        values = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 4))) for _ in range(rng.randint(1, 6))]
+        arr = pa.array(values, pa.string())
+        for part in (arr, arr.slice(1), arr.slice(0, len(arr) - 1)):
+            if len(part) == 0:
+                continue
+            large = part.cast(pa.large_string())  # not a plain StringArray: the kernel path
+            for decimal in (".", ","):
+                assert infer._leading_zero(part, decimal) == infer._leading_zero(large, decimal), part
+            assert infer.null_mask(part).to_pylist() == infer.null_mask(large).to_pylist(), part
