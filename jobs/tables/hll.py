@@ -55,35 +55,54 @@ def hash_values(arr: pa.Array) -> np.ndarray:
         return _mix(values ^ _U64(0x9E3779B97F4A7C15))
 
 
+# Odd multipliers that fold each word into the running state (a bijection for a fixed word, so values differing
+# in any one word never meet); one SplitMix finaliser at the end spreads every bit over the 64.
+_FOLD = (_U64(0xD6E8FEB86659FD93), _U64(0xA0761D6478BD642F), _U64(0xE7037ED1A0B428DB))
+
+
 def _hash_strings(arr: pa.Array) -> np.ndarray:
     """Hash of the length and three 8-byte words: the whole string up to 24 bytes, first/middle/last beyond.
 
     Reading three words per value keeps the cost per row, not per byte; two long texts of equal length that agree
-    on all three words collide, which an estimate of distinct values can afford.
+    on all three words collide, which an estimate of distinct values can afford. Words are read in place from
+    Arrow's buffer (only reads that would run past its end come from a padded copy of its last bytes), folded with
+    a multiply each and finalised once: ~2.5x fewer passes than one finaliser per word.
     """
     bufs = arr.buffers()
     n = len(arr)
     offsets = np.frombuffer(bufs[1], dtype=np.int32, count=n + 1, offset=arr.offset * 4).astype(np.int64)
-    base = offsets[0]
-    data = np.frombuffer(bufs[2], dtype=np.uint8)[base : offsets[-1]] if bufs[2] is not None else np.empty(0)
-    padded = np.zeros(len(data) + 16, np.uint8)
-    padded[: len(data)] = data
-    words = np.ndarray(shape=(len(data) + 8,), dtype="<u8", buffer=padded, strides=(1,))
-    starts = offsets[:-1] - base
-    lengths = offsets[1:] - offsets[:-1]
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.empty(0, np.uint8)
+    size = len(data)
+    # Words at every byte offset, without copying the text (unaligned loads are fine for numpy).
+    words = (
+        np.ndarray(shape=(size - 7,), dtype="<u8", buffer=data, strides=(1,)) if size >= 8 else np.empty(0, "<u8")
+    )
+    tail_from = max(0, size - 16)
+    tail = np.zeros(32, np.uint8)
+    tail[: size - tail_from] = data[tail_from:]
+    tail_words = np.ndarray(shape=(25,), dtype="<u8", buffer=tail, strides=(1,))
+    starts = offsets[:-1]
+    lengths = offsets[1:] - starts
     last = np.maximum(lengths - 8, 0)
     long_ = lengths > 24
     with np.errstate(over="ignore"):
         h = lengths.astype(np.uint64) * _U64(0x9E3779B97F4A7C15)
         short = lengths < 8
-        any_short = bool(short.any())
+        keep = None
+        if short.any():
+            # Bytes past a short value's end are not part of it: mask them off (8 * length bits kept).
+            bits = (np.minimum(lengths, 7) * 8).astype(np.uint64)
+            keep = np.where(short, (_U64(1) << bits) - _U64(1), ~_U64(0))
         for i in range(3):
-            pos = np.where(long_, (last * i) // 2, np.minimum(8 * i, last))
-            w = words[starts + pos]
-            if any_short:
-                keep = (_U64(1) << (lengths[short].astype(np.uint64) * _U64(8))) - _U64(1)
-                w[short] &= keep
-            h = _mix(h ^ w)
+            pos = starts if i == 0 else starts + np.where(long_, (last * i) // 2, np.minimum(8 * i, last))
+            w = words[np.minimum(pos, size - 8)] if size >= 8 else np.zeros(n, np.uint64)
+            over = pos > size - 8
+            if over.any():
+                w[over] = tail_words[pos[over] - tail_from]
+            if keep is not None:
+                w &= keep
+            h = (h ^ w) * _FOLD[i]
+        h = _mix(h)
     if arr.null_count:
         h = h[np.asarray(arr.is_valid())]
     return h
