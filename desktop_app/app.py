@@ -103,6 +103,11 @@ def run_app(paths: list[str]) -> int:
     reporter = ErrorReporter(app)
     reporter.install()
     window = build_window(app, tail)
+    from desktop_app.file_open import FileOpenFilter
+
+    file_opener = FileOpenFilter(app)
+    file_opener.files_opened.connect(window.queue_paths)
+    app.installEventFilter(file_opener)
     window.show()
 
     def after_shown() -> None:
