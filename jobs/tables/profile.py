@@ -29,6 +29,7 @@ _FEED_TOP = 64
 _SAMPLE_STRIDE = 16
 _KLL_FULL = 1 << 16
 _KLL_STRIDE = 4
+_MERGE_EVERY = 8  # chunks whose exact value counts are merged in one aggregation
 
 COLUMNS_SCHEMA = pa.schema(
     [
@@ -101,6 +102,8 @@ class ColumnProfile:
     _kll: Any = None
     _freq: Any = None
     _counts: pa.Table | None = None  # exact value counts (value, n) while the column has few values
+    _pending: list[pa.Table] = field(default_factory=list)  # chunks' counts not merged into _counts yet
+    _pending_rows: int = 0
     _decided: bool = False
     _chunks: int = 0
     _n: int = 0  # finite numeric values seen (mean/std)
@@ -197,21 +200,32 @@ class ColumnProfile:
         if values.null_count:
             keep = pc.is_valid(values)
             values, ns = values.filter(keep), ns.filter(keep)
-        self._hll.update(values)
         if self._is_string:
             self._text_stats(values, ns.to_numpy())
         elif self._kll is None:
             mm = pc.min_max(values)
             self._extend(mm["min"].as_py(), mm["max"].as_py())
-        chunk = pa.table({"value": values, "n": ns.cast(pa.int64())})
-        merged = pa.concat_tables([self._counts, chunk]) if self._counts.num_rows else chunk
+        self._pending.append(pa.table({"value": values, "n": ns.cast(pa.int64())}))
+        self._pending_rows += len(values)
+        # Merging costs a hash aggregation per call whatever its size: merge a few chunks' counts at a time.
+        if len(self._pending) >= _MERGE_EVERY or self._pending_rows > _EXACT_CAP:
+            self._merge_counts()
+
+    def _merge_counts(self) -> None:
+        if self._counts is None or not self._pending:
+            return
+        parts = [self._counts, *self._pending] if self._counts.num_rows else self._pending
+        self._pending, self._pending_rows = [], 0
         # A hash aggregation in C++ merges the counts: no Python loop over the values.
+        merged = pa.concat_tables(parts)
         self._counts = merged.group_by("value").aggregate([("n", "sum")]).rename_columns(["value", "n"])
         if self._counts.num_rows > _EXACT_CAP:
-            # Too many values to count exactly: hand the counts so far to the frequent-items sketch.
+            # Too many values to count exactly: hand the counts so far to the frequent-items sketch, and the
+            # values so far to the distinct-count sketch (while counts were exact it was not needed).
             self._freq = ds.frequent_items_sketch(_FREQ_LG)
             for value, n in zip(self._counts["value"].to_pylist(), self._counts["n"].to_pylist(), strict=True):
                 self._freq.update(value, n)
+            self._hll.update(self._counts["value"].combine_chunks())
             self._counts = None
 
     def _update_many(self, arr: pa.Array) -> None:
@@ -247,6 +261,7 @@ class ColumnProfile:
         self._n = n
 
     def result(self) -> dict[str, Any]:
+        self._merge_counts()
         valid = self.count - self.nulls
         exact = self._counts is not None
         if exact:
