@@ -21,12 +21,21 @@ _U64 = np.uint64
 
 
 def _mix(h: np.ndarray) -> np.ndarray:
-    """SplitMix64's finaliser: every input bit reaches every output bit."""
-    h = h ^ (h >> _U64(30))
-    h = h * _U64(0xBF58476D1CE4E5B9)
-    h = h ^ (h >> _U64(27))
-    h = h * _U64(0x94D049BB133111EB)
-    return h ^ (h >> _U64(31))
+    """SplitMix64's finaliser, in place on ``h`` (returned): every input bit reaches every output bit.
+
+    In place with one scratch array: a fresh array per step costs more in allocation than in arithmetic.
+    """
+    tmp = np.empty_like(h)
+    for shift, mult in ((30, _MIX1), (27, _MIX2)):
+        np.right_shift(h, _U64(shift), out=tmp)
+        h ^= tmp
+        h *= mult
+    np.right_shift(h, _U64(31), out=tmp)
+    h ^= tmp
+    return h
+
+
+_MIX1, _MIX2 = _U64(0xBF58476D1CE4E5B9), _U64(0x94D049BB133111EB)
 
 
 def hash_values(arr: pa.Array) -> np.ndarray:
@@ -52,7 +61,7 @@ def hash_values(arr: pa.Array) -> np.ndarray:
     else:  # timestamps and other 64-bit temporals
         values = arr.cast(pa.int64()).to_numpy(zero_copy_only=False).view(np.uint64)
     with np.errstate(over="ignore"):
-        return _mix(values ^ _U64(0x9E3779B97F4A7C15))
+        return _mix(values ^ _U64(0x9E3779B97F4A7C15))  # a new array: Arrow's buffer is never written
 
 
 # Odd multipliers that fold each word into the running state (a bijection for a fixed word, so values differing
@@ -101,7 +110,8 @@ def _hash_strings(arr: pa.Array) -> np.ndarray:
                 w[over] = tail_words[pos[over] - tail_from]
             if keep is not None:
                 w &= keep
-            h = (h ^ w) * _FOLD[i]
+            h ^= w
+            h *= _FOLD[i]
         h = _mix(h)
     if arr.null_count:
         h = h[np.asarray(arr.is_valid())]
@@ -117,12 +127,13 @@ class HyperLogLog:
     def update_hashes(self, h: np.ndarray) -> None:
         if len(h) == 0:
             return
-        idx = (h >> _U64(64 - LG_K)).astype(np.intp)
-        rest = (h << _U64(LG_K)) | _U64(1 << (LG_K - 1))  # a guard bit bounds the rank
-        # The position of the highest set bit, via the float exponent (exact: only the top 53 bits are kept).
-        _, exp = np.frexp((rest >> _U64(11)).astype(np.float64))
-        rank = (64 - (exp.astype(np.int64) - 1 + 11)).astype(np.uint8)
-        np.maximum.at(self.registers, idx, rank)
+        idx = (h >> _U64(64 - LG_K)).view(np.int64)  # below 2**LG_K: the same bits as a signed index
+        # The rank is 1 + the leading zeros of the other 64 - LG_K bits (at most 65 - LG_K when all are zero).
+        # Their highest set bit via the float exponent: exact, as 50 bits fit a double's 53-bit mantissa.
+        low = h & _U64((1 << (64 - LG_K)) - 1)
+        _, exp = np.frexp(low.astype(np.float64))
+        np.subtract(65 - LG_K, exp, out=exp)
+        np.maximum.at(self.registers, idx, exp.astype(np.uint8))
 
     def update(self, arr: pa.Array) -> None:
         self.update_hashes(hash_values(arr))
