@@ -92,7 +92,24 @@ class _TextView:
 
     def byte(self, at: np.ndarray) -> np.ndarray:
         """The byte at each position; positions past the text read its last byte (callers check lengths)."""
-        return self._data[np.minimum(at, len(self._data) - 1)]
+        return self._data.take(at, mode="clip")  # take's clip mode: faster than fancy indexing plus a clamp
+
+    def maybe_token(self) -> bool:
+        """Whether any non-empty value could be a null token (else only "" can be one)."""
+        first = self.byte(self.starts)
+        lengths = self.lengths
+        return bool(((_TOKEN_FIRST.take(first) & (lengths > 0)) | ((lengths == 1) & (first == _MINUS))).any())
+
+    def with_nulls_where_empty(self, arr: pa.StringArray) -> pa.StringArray | None:
+        """``arr`` with "" as null, sharing its buffers; None when that needs the general path (a slice)."""
+        empty = self.lengths == 0
+        if not empty.any():
+            return arr
+        if arr.offset:
+            return None
+        bufs = arr.buffers()
+        valid = pa.py_buffer(np.packbits(~empty, bitorder="little"))
+        return pa.StringArray.from_buffers(len(arr), bufs[1], bufs[2], valid, null_count=int(empty.sum()))
 
 
 def _text_view(arr: pa.Array) -> _TextView | None:
@@ -104,14 +121,21 @@ def _text_view(arr: pa.Array) -> _TextView | None:
 
 def null_mask(arr: pa.Array) -> pa.Array:
     view = _text_view(arr)
-    if view is not None:
-        first = view.byte(view.starts)
-        maybe = (_TOKEN_FIRST[first] & (view.lengths > 0)) | ((view.lengths == 1) & (first == _MINUS))
-        if not maybe.any():
-            # Only "" can be a token here: a length test says it exactly.
-            return pa.array(view.lengths == 0)
+    if view is not None and not view.maybe_token():
+        # Only "" can be a token here: a length test says it exactly.
+        return pa.array(view.lengths == 0)
     mask = pc.is_in(arr, value_set=_NULL_SET)
     return pc.or_kleene(pc.is_null(arr), mask) if arr.null_count else mask
+
+
+def _without_null_tokens(arr: pa.Array) -> pa.Array:
+    """Null tokens as nulls. Usually only "" occurs: then a bitmap from the lengths, no hashing, no copy."""
+    view = _text_view(arr)
+    if view is not None and not view.maybe_token():
+        out = view.with_nulls_where_empty(arr)
+        if out is not None:
+            return out
+    return _blank_nulls(arr, null_mask(arr))
 
 
 def _blank_nulls(arr: pa.Array, mask: pa.Array) -> pa.Array:
@@ -150,7 +174,8 @@ def convert(arr: pa.Array, kind: str, fmt: NumberFormat = NumberFormat(), nulls:
     """
     if kind == "string":
         view = _text_view(arr)
-        return _blank_nulls(arr, pa.array(view.lengths == 0) if view is not None else pc.equal(arr, ""))
+        out = view.with_nulls_where_empty(arr) if view is not None else None
+        return out if out is not None else _blank_nulls(arr, pc.equal(arr, ""))
     target = ARROW_TYPES[kind]
     if kind == "null":
         if pc.all(null_mask(arr)).as_py() is False:
@@ -175,7 +200,7 @@ def convert(arr: pa.Array, kind: str, fmt: NumberFormat = NumberFormat(), nulls:
         except pa.ArrowInvalid:
             typed = None
     if typed is None:
-        values = _blank_nulls(values, null_mask(values))
+        values = _without_null_tokens(values)
         try:
             typed = pc.cast(values, target)
         except pa.ArrowInvalid:
@@ -197,7 +222,7 @@ def _leading_zero(values: pa.Array, decimal: str = ".") -> bool:
     view = _text_view(values)
     if view is not None:
         lengths = view.lengths
-        signed = _SIGN[view.byte(view.starts)] & (lengths > 0)
+        signed = _SIGN.take(view.byte(view.starts)) & (lengths > 0)
         at = view.starts + signed  # where the zero would be: after the sign, if any
         zero = (view.byte(at) == _ZERO) & (lengths > signed)
         if not zero.any():
@@ -205,7 +230,7 @@ def _leading_zero(values: pa.Array, decimal: str = ".") -> bool:
         after = _AFTER_ZERO.get(decimal)
         if after is None:
             after = _after_zero(decimal)
-        fine = (lengths == signed + 1) | after[view.byte(at + 1)]
+        fine = (lengths == signed + 1) | after.take(view.byte(at + 1))
         return bool((zero & ~fine).any())
     for sign in ("", "-", "+"):
         zero = sign + "0"
