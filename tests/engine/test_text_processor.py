@@ -185,3 +185,27 @@ def test_cancel_mid_file_leaves_nothing(tmp_path: Path, monkeypatch: pytest.Monk
     with pytest.raises(Cancelled):
         text.process(src, ProcessOptions(tmp_path / "out"), cancel_soon)
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="ru_maxrss is POSIX")
+def test_memory_stays_bounded_whatever_the_file_size(tmp_path: Path) -> None:
+    import subprocess
+
+    code = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "from jobs.processors.text import process\n"
+        "from jobs.processors.base import ProcessOptions, no_progress\n"
+        "process(Path(sys.argv[1]), ProcessOptions(Path(sys.argv[2])), no_progress)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    peaks = {}
+    for mb in (10, 90):
+        src = tmp_path / f"w{mb}.txt"
+        write_words(src, mb)
+        out = subprocess.run([sys.executable, "-c", code, str(src), str(tmp_path / "out")], capture_output=True,
+                             text=True, check=True, cwd=Path(__file__).resolve().parents[2])
+        peaks[mb] = int(out.stdout.split()[-1]) / 1024
+        src.unlink()
+    assert peaks[90] < peaks[10] * 1.25 + 30, peaks  # 9x the input, about the same memory
