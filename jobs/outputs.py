@@ -34,9 +34,11 @@ class OutputSet:
     normally keeps them unpublished until :meth:`commit` is called (usually by the processor's last step).
     """
 
-    def __init__(self, out_dir: Path, stem: str, owner: str | None = None) -> None:
+    def __init__(self, out_dir: Path, stem: str, owner: str | None = None, overwrite: bool = False) -> None:
         self.out_dir = Path(out_dir)
         self.stem = safe_name(stem)
+        # The user's explicit "replace existing outputs" setting; the default never replaces a file.
+        self.overwrite = overwrite
         # The owner tag (the job) lets a new attempt sweep what a killed attempt left behind.
         self._token = f"{owner or 'p'}-{uuid.uuid4().hex[:8]}"
         self._pending: list[tuple[str, Path]] = []
@@ -69,6 +71,13 @@ class OutputSet:
     def commit(self) -> list[Path]:
         """Publish every output under its final name; returns the final paths in reservation order."""
         written = [(suffix, tmp) for suffix, tmp in self._pending if tmp.exists()]
+        if self.overwrite:
+            finals = [self.out_dir / f"{self.stem}{suffix}" for suffix, _ in written]
+            for (_, tmp), final in zip(written, finals, strict=True):
+                os.replace(tmp, final)  # atomic: readers see the old file or the new one, never half
+            self._pending.clear()
+            self.committed = finals
+            return finals
         for attempt in range(1, 10_000):
             stem = self.stem if attempt == 1 else f"{self.stem}-{attempt}"
             finals = [self.out_dir / f"{stem}{suffix}" for suffix, _ in written]

@@ -25,7 +25,9 @@ def write_table(table: pa.Table, path: Path, compression: str = COMPRESSION) -> 
     )
 
 
-def write_record(record: dict[str, Any], path: Path, schema: pa.Schema | None = None) -> None:
+def write_record(
+    record: dict[str, Any], path: Path, schema: pa.Schema | None = None, compression: str = COMPRESSION
+) -> None:
     """A one-row Parquet file (summaries)."""
     table = pa.Table.from_pylist([record], schema=schema)
-    write_table(table, path)
+    write_table(table, path, compression)

@@ -15,7 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from jobs.outputs import OutputSet
 
 
 class ProgressCallback(Protocol):
@@ -53,6 +56,18 @@ class ProcessOptions:
     def get(self, key: str, default: Any = None) -> Any:
         value = self.extra.get(key, default)
         return default if value is None else value
+
+    @property
+    def compression(self) -> str:
+        """Parquet compression codec chosen in the settings (zstd unless the user picked another)."""
+        value = str(self.get("compression", "zstd")).lower()
+        return value if value in ("zstd", "snappy", "gzip", "lz4", "brotli", "none") else "zstd"
+
+    def outputs(self, stem: str) -> OutputSet:
+        """The job's atomic output set, honouring the job tag and the user's overwrite policy."""
+        from jobs.outputs import OutputSet
+
+        return OutputSet(self.out_dir, stem, owner=self.get("owner"), overwrite=self.get("overwrite") == "replace")
 
 
 @dataclass

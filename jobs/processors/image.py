@@ -37,7 +37,6 @@ from jobs.images.thumbnail import (
     save_thumbnail,
     thumbnail_suffix,
 )
-from jobs.outputs import OutputSet
 from jobs.processors.base import ProcessingError, ProcessOptions, ProcessResult, ProgressCallback
 
 SCHEMA = pa.schema(
@@ -139,7 +138,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
         step("hash")
         exif = read_exif(im)
         warnings.extend(exif.warnings)
-        with OutputSet(options.out_dir, source.stem, owner=options.get("owner")) as outs:
+        with options.outputs(source.stem) as outs:
             parquet_tmp = outs.path("_image.parquet")  # reserved first: the Parquet leads the outputs
             if not settings.optimized:
                 # Only a thumbnail is needed: let JPEG decode at 1/2, 1/4 or 1/8 scale.
@@ -164,7 +163,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
             perceptual = hashing.dhash(thumb)
             record = _record(source, total, probe, exif, im, thumb, sha256, perceptual, bytes_out, target,
                              settings, warnings)
-            parquet_io.write_record(record, parquet_tmp, SCHEMA)
+            parquet_io.write_record(record, parquet_tmp, SCHEMA, options.compression)
             step("metadata")
             outputs = outs.commit()
     finally:

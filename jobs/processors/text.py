@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from jobs.outputs import OutputSet
 from jobs.parquet_io import write_record, write_table
 from jobs.processors.base import ProcessingError, ProcessOptions, ProcessResult, ProgressCallback
 from jobs.text.encoding import CountingDecoder, detect_encoding
@@ -186,7 +185,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
 
     words = stats.words.table()
     seconds = time.perf_counter() - started
-    with OutputSet(options.out_dir, source.stem, owner=options.get("owner")) as outputs:
+    with options.outputs(source.stem) as outputs:
         summary_path = outputs.path("_summary.parquet")
         words_path = outputs.path("_words.parquet")
         summary = {
@@ -201,8 +200,8 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
             "pages": result.metrics.get("pages"),
             "seconds": seconds,
         }
-        write_table(words, words_path)
-        write_record(summary, summary_path, SUMMARY_SCHEMA)
+        write_table(words, words_path, options.compression)
+        write_record(summary, summary_path, SUMMARY_SCHEMA, options.compression)
         result.outputs = outputs.commit()
     if stats.words.total == 0 and fmt == "text":
         result.warnings.append("no words found in the file")

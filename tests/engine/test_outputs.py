@@ -50,3 +50,13 @@ def test_a_new_attempt_sweeps_what_a_killed_one_left(tmp_path: Path) -> None:
 def test_names_are_made_safe() -> None:
     assert safe_name('a/b:c*?"<>|') == "a_b_c_"
     assert safe_name("...") == "output"
+
+
+def test_the_replace_policy_replaces_atomically(tmp_path: Path) -> None:
+    (tmp_path / "report_summary.parquet").write_text("old")
+    with OutputSet(tmp_path, "report", overwrite=True) as out:
+        out.path("_summary.parquet").write_text("new")
+        finals = out.commit()
+    assert [p.name for p in finals] == ["report_summary.parquet"]
+    assert (tmp_path / "report_summary.parquet").read_text() == "new"
+    assert len(list(tmp_path.iterdir())) == 1

@@ -209,3 +209,16 @@ def test_memory_stays_bounded_whatever_the_file_size(tmp_path: Path) -> None:
         peaks[mb] = int(out.stdout.split()[-1]) / 1024
         src.unlink()
     assert peaks[90] < peaks[10] * 1.25 + 30, peaks  # 9x the input, about the same memory
+
+
+def test_settings_reach_the_outputs_compression_and_overwrite_policy(tmp_path: Path) -> None:
+    src = tmp_path / "doc.txt"
+    src.write_text("one two two")
+    first = run_text(src, tmp_path / "out", compression="snappy")
+    meta = pq.ParquetFile(first.outputs[0]).metadata
+    assert meta.row_group(0).column(0).compression == "SNAPPY"
+    again = run_text(src, tmp_path / "out")
+    assert again.outputs[0].name == "doc-2_summary.parquet"  # default: never overwrite
+    replaced = run_text(src, tmp_path / "out", overwrite="replace")
+    assert replaced.outputs[0].name == "doc_summary.parquet"
+    assert pq.ParquetFile(replaced.outputs[0]).metadata.row_group(0).column(0).compression == "ZSTD"
