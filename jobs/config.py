@@ -25,6 +25,7 @@ class Settings:
     workers: int | None = None  # None: one per CPU
     output_dir: str | None = None  # None: paths.default_output_dir()
     compression: str = "zstd"
+    overwrite: str = "rename"  # "rename": a new name when a file exists; "replace": replace it atomically
     thumbnails: bool = True
     thumb_size: int = 300
     optimize_format: str = "same"
@@ -42,7 +43,8 @@ class Settings:
 
     def job_options(self) -> dict[str, Any]:
         """The settings that become per-job processor options."""
-        return {"compression": self.compression, "thumbnails": self.thumbnails, "thumb_size": self.thumb_size,
+        return {"compression": self.compression, "overwrite": self.overwrite, "thumbnails": self.thumbnails,
+                "thumb_size": self.thumb_size,
                 "optimize_format": self.optimize_format, "metadata": self.metadata}
 
 
