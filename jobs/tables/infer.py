@@ -9,6 +9,7 @@ accepted as a number only if Arrow's cast reads it *and* no rule says it is not 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pyarrow as pa
@@ -80,11 +81,12 @@ class _TextView:
     """Starts, lengths and bytes of a null-free string array as numpy views, without copying the text.
 
     Per-value prefix tests on these cost a numpy gather each, a tenth of a pass of Arrow's string kernels.
+    Offsets are widened to int64 once, as ``take`` would convert its indices on every call otherwise.
     """
 
     def __init__(self, arr: pa.StringArray) -> None:
         bufs = arr.buffers()
-        offsets = np.frombuffer(bufs[1], np.int32, count=len(arr) + 1, offset=arr.offset * 4)
+        offsets = np.frombuffer(bufs[1], np.int32, count=len(arr) + 1, offset=arr.offset * 4).astype(np.int64)
         self.starts = offsets[:-1]
         self.lengths = np.diff(offsets)
         end = int(offsets[-1])
@@ -94,9 +96,14 @@ class _TextView:
         """The byte at each position; positions past the text read its last byte (callers check lengths)."""
         return self._data.take(at, mode="clip")  # take's clip mode: faster than fancy indexing plus a clamp
 
+    @cached_property
+    def first(self) -> np.ndarray:
+        """Each value's first byte (the next value's, or the last byte, for "")."""
+        return self.byte(self.starts)
+
     def maybe_token(self) -> bool:
         """Whether any non-empty value could be a null token (else only "" can be one)."""
-        first = self.byte(self.starts)
+        first = self.first
         lengths = self.lengths
         return bool(((_TOKEN_FIRST.take(first) & (lengths > 0)) | ((lengths == 1) & (first == _MINUS))).any())
 
@@ -128,9 +135,9 @@ def null_mask(arr: pa.Array) -> pa.Array:
     return pc.or_kleene(pc.is_null(arr), mask) if arr.null_count else mask
 
 
-def _without_null_tokens(arr: pa.Array) -> pa.Array:
+def _without_null_tokens(arr: pa.Array, view: _TextView | None = None) -> pa.Array:
     """Null tokens as nulls. Usually only "" occurs: then a bitmap from the lengths, no hashing, no copy."""
-    view = _text_view(arr)
+    view = view or _text_view(arr)
     if view is not None and not view.maybe_token():
         out = view.with_nulls_where_empty(arr)
         if out is not None:
@@ -187,11 +194,13 @@ def convert(arr: pa.Array, kind: str, fmt: NumberFormat = NumberFormat(), nulls:
             raise DoesNotFit("not true/false")
         return pc.if_else(pc.is_null(values), pa.scalar(None, pa.bool_()), pc.is_in(values, value_set=_BOOL_TRUE))
     values = arr
+    view = _text_view(arr)  # shared by the prefix tests below while ``values`` is still ``arr``
     if kind in ("int", "float"):
-        if _leading_zero(values, fmt.decimal):
+        if _leading_zero(values, fmt.decimal, view):
             raise DoesNotFit("leading zero")
         if fmt.decimal != ".":
             values = _normalise_number(values, fmt)
+            view = None
     # Arrow's casts accept ISO dates and date-times only, so day/month order is never guessed.
     typed = None
     if not nulls:
@@ -200,7 +209,7 @@ def convert(arr: pa.Array, kind: str, fmt: NumberFormat = NumberFormat(), nulls:
         except pa.ArrowInvalid:
             typed = None
     if typed is None:
-        values = _without_null_tokens(values)
+        values = _without_null_tokens(values, view)
         try:
             typed = pc.cast(values, target)
         except pa.ArrowInvalid:
@@ -208,21 +217,27 @@ def convert(arr: pa.Array, kind: str, fmt: NumberFormat = NumberFormat(), nulls:
                 raise
             # "1,234.5": thousands separators are rare enough to look for only when the plain cast failed.
             typed = pc.cast(_normalise_number(values, fmt), target)
-    if kind == "float" and _has_huge(typed) and pc.any(pc.match_substring_regex(values, _LONG_INTEGER)).as_py():
+    short = view is not None and int(view.lengths.max()) < 16  # too short for a 16-digit integer
+    if (
+        kind == "float"
+        and not short
+        and _has_huge(typed)
+        and pc.any(pc.match_substring_regex(values, _LONG_INTEGER)).as_py()
+    ):
         raise DoesNotFit("integer too long for a float")
     return typed
 
 
-def _leading_zero(values: pa.Array, decimal: str = ".") -> bool:
+def _leading_zero(values: pa.Array, decimal: str = ".", view: _TextView | None = None) -> bool:
     """A leading zero that is not "0", "0.5" or "0e3": ZIP codes, article numbers, and "0x10" (read as hex).
 
     Plain prefix tests instead of a regular expression: a column of "0.xxx" values would run the regex on
     every value of every chunk. On a plain string array, numpy gathers of the first three bytes of each value.
     """
-    view = _text_view(values)
+    view = view or _text_view(values)
     if view is not None:
         lengths = view.lengths
-        signed = _SIGN.take(view.byte(view.starts)) & (lengths > 0)
+        signed = _SIGN.take(view.first) & (lengths > 0)
         at = view.starts + signed  # where the zero would be: after the sign, if any
         zero = (view.byte(at) == _ZERO) & (lengths > signed)
         if not zero.any():
