@@ -36,7 +36,6 @@ _TRY_ORDER = ("int", "float", "bool", "date", "timestamp")
 _FLOAT_EXACT = 2**53
 TRUE_TOKENS = ("true", "True", "TRUE")
 FALSE_TOKENS = ("false", "False", "FALSE")
-_BOOL_TRUE = pa.array(TRUE_TOKENS, pa.string())
 _BOOL_ALL = pa.array(TRUE_TOKENS + FALSE_TOKENS, pa.string())
 # An integer literal this long cannot be held exactly by a float.
 _LONG_INTEGER = r"^[+-]?[0-9]{16,}$"
@@ -188,13 +187,15 @@ def convert(arr: pa.Array, kind: str, fmt: NumberFormat = NumberFormat(), nulls:
         if pc.all(null_mask(arr)).as_py() is False:
             raise DoesNotFit("has values")
         return pa.nulls(len(arr), target)
-    if kind == "bool":
-        values = _blank_nulls(arr, null_mask(arr))
-        if not pc.all(pc.or_kleene(pc.is_null(values), pc.is_in(values, value_set=_BOOL_ALL))).as_py():
-            raise DoesNotFit("not true/false")
-        return pc.if_else(pc.is_null(values), pa.scalar(None, pa.bool_()), pc.is_in(values, value_set=_BOOL_TRUE))
-    values = arr
     view = _text_view(arr)  # shared by the prefix tests below while ``values`` is still ``arr``
+    if kind == "bool":
+        values = _without_null_tokens(arr, view)
+        # One hash lookup per value: the position in TRUE_TOKENS + FALSE_TOKENS says both "is a boolean" and which.
+        where = pc.index_in(values, value_set=_BOOL_ALL)
+        if where.null_count != values.null_count:
+            raise DoesNotFit("not true/false")
+        return pc.less(where, pa.scalar(len(TRUE_TOKENS), pa.int32()))
+    values = arr
     if kind in ("int", "float"):
         if _leading_zero(values, fmt.decimal, view):
             raise DoesNotFit("leading zero")
