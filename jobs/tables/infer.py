@@ -85,11 +85,15 @@ class _TextView:
 
     def __init__(self, arr: pa.StringArray) -> None:
         bufs = arr.buffers()
-        offsets = np.frombuffer(bufs[1], np.int32, count=len(arr) + 1, offset=arr.offset * 4).astype(np.int64)
-        self.starts = offsets[:-1]
-        self.lengths = np.diff(offsets)
-        end = int(offsets[-1])
+        self._offsets = np.frombuffer(bufs[1], np.int32, count=len(arr) + 1, offset=arr.offset * 4)
+        self.lengths = np.diff(self._offsets)
+        end = int(self._offsets[-1])
         self._data = np.frombuffer(bufs[2], np.uint8, count=end) if end else np.zeros(1, np.uint8)
+
+    @cached_property
+    def starts(self) -> np.ndarray:
+        """Where each value starts (int64: the index type ``take`` wants; text columns never need it)."""
+        return self._offsets[:-1].astype(np.int64)
 
     def byte(self, at: np.ndarray) -> np.ndarray:
         """The byte at each position; positions past the text read its last byte (callers check lengths)."""
@@ -239,8 +243,12 @@ def _leading_zero(values: pa.Array, decimal: str = ".", view: _TextView | None =
     if view is not None:
         lengths = view.lengths
         signed = _SIGN.take(view.first) & (lengths > 0)
-        at = view.starts + signed  # where the zero would be: after the sign, if any
-        zero = (view.byte(at) == _ZERO) & (lengths > signed)
+        if signed.any():
+            at = view.starts + signed  # where the zero would be: after the sign, if any
+            zero = (view.byte(at) == _ZERO) & (lengths > signed)
+        else:  # no signs (the usual case): the zero would be the first byte, already read
+            at = view.starts
+            zero = (view.first == _ZERO) & (lengths > 0)
         if not zero.any():
             return False
         after = _AFTER_ZERO.get(decimal)
