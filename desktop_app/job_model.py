@@ -109,6 +109,22 @@ class JobTableModel(QAbstractTableModel):
         if not self._timer.isActive():
             self._timer.start()
 
+    @Slot(object, object)
+    def apply_batch(self, changed: list[Job], removed: list[int]) -> None:
+        """A slice of the watcher's changes, taken in one call (see :mod:`desktop_app.job_watcher`)."""
+        row_of, new, updated = self._row_of, self._new, self._changed
+        for job in changed:
+            if job.id in row_of:
+                updated[job.id] = job
+            else:
+                new[job.id] = job
+        if self._removed:
+            self._removed.difference_update(j.id for j in changed)
+        for job_id in removed:
+            self.drop(job_id)
+        if (changed or removed) and not self._timer.isActive():
+            self._timer.start()
+
     @Slot(int)
     def drop(self, job_id: int) -> None:
         self._new.pop(job_id, None)

@@ -2,8 +2,13 @@
 
 A poller on its own thread asks the store "what changed since counter N?" on a timer (nearly free when
 nothing changed) and hands the changed jobs to the GUI thread in one queued signal. There the watcher
-emits one signal per job, a slice at a time within a small time budget, so even a first load of 10,000
-jobs never holds the event loop for long.
+announces them a slice at a time within a small time budget, so even a first load of 10,000 jobs never
+holds the event loop for long.
+
+Every ``emit()`` from Python releases the GIL, and while another thread of this process runs Python the
+GUI thread then waits up to a switch interval to get it back. So the model takes each slice in one
+``jobsChanged`` signal; the per-job ``jobChanged``/``jobRemoved`` signals are emitted only while something
+is connected to them.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import collections
 import logging
 import time
 
-from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QMetaMethod, QMetaObject, QObject, Qt, QThread, QTimer, Signal, Slot
 
 from jobs.states import JobState
 from jobs.store.base import Job, WorkerInfo
@@ -22,7 +27,7 @@ log = logging.getLogger(__name__)
 
 POLL_MS = 150
 WORKERS_POLL_SECONDS = 1.0
-SLICE_BUDGET_SECONDS = 0.008
+SLICE_JOBS = 1000  # per event-loop iteration: a few milliseconds of model work
 
 
 class _Poller(QObject):
@@ -82,6 +87,8 @@ class JobWatcher(QObject):
     """Reads what changed in the job store and tells the window, one signal per job.
 
     Signals:
+        jobsChanged(object, object): a slice of changes: jobs added or changed (``list[Job]``), ids removed
+            (``list[int]``).
         jobChanged(object): a job was added or changed (a :class:`jobs.store.base.Job`).
         jobRemoved(int): a job was removed from the list (its id).
         changesDelivered(): every job of a poll has been announced.
@@ -90,6 +97,7 @@ class JobWatcher(QObject):
         workersChanged(int, int): workers busy, workers alive.
     """
 
+    jobsChanged = Signal(object, object)
     jobChanged = Signal(object)
     jobRemoved = Signal(int)
     changesDelivered = Signal()
@@ -140,20 +148,28 @@ class JobWatcher(QObject):
         if not self._draining:
             self._drain()
 
+    def _connected(self, signal: Signal) -> bool:
+        return self.isSignalConnected(QMetaMethod.fromSignal(signal))
+
     @Slot()
     def _drain(self) -> None:
         """Announce jobs until the time budget is spent; the rest follows on the next loop iteration."""
-        deadline = time.perf_counter() + SLICE_BUDGET_SECONDS
         backlog = self._backlog
-        changed, removed = self.jobChanged.emit, self.jobRemoved.emit
-        while backlog:
+        changed: list[Job] = []
+        removed: list[int] = []
+        for _ in range(min(len(backlog), SLICE_JOBS)):
             job = backlog.popleft()
             if job.removed:
-                removed(job.id)
+                removed.append(job.id)
             else:
-                changed(job)
-            if not (len(backlog) & 63) and time.perf_counter() > deadline:
-                break
+                changed.append(job)
+        self.jobsChanged.emit(changed, removed)
+        if changed and self._connected(self.jobChanged):
+            for job in changed:
+                self.jobChanged.emit(job)
+        if removed and self._connected(self.jobRemoved):
+            for job_id in removed:
+                self.jobRemoved.emit(job_id)
         if backlog:
             self._draining = True
             QTimer.singleShot(0, self._drain)

@@ -106,8 +106,7 @@ class MainWindow(QMainWindow):
 
         self.model = JobTableModel(self)
         self.watcher = JobWatcher(engine.store, self)
-        self.watcher.jobChanged.connect(self.model.upsert)
-        self.watcher.jobRemoved.connect(self.model.drop)
+        self.watcher.jobsChanged.connect(self.model.apply_batch)
         self.batch = BatchTracker(self)
         self.watcher.countsChanged.connect(self.batch.update_counts)
         self.notifier = Notifier(self)
