@@ -212,3 +212,54 @@ def test_close_can_keep_processing_in_the_background(
         if procs[0].poll() is None:
             procs[0].kill()
         store.close()
+
+
+def test_add_files_dialog_context_menu_and_live_worker_count(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window(workers=1)
+    qtbot.waitUntil(lambda: window.engine.pool.alive == 1, timeout=20_000)
+    files = [write_text(tmp_path / f"picked{i}.txt", seed=i) for i in range(2)]
+    seen_filter: list[str] = []
+
+    def pick(*args: object, **kwargs: object) -> tuple[list[str], str]:
+        seen_filter.append(str(args[3] if len(args) > 3 else kwargs.get("filter", "")))
+        return [str(f) for f in files], ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(pick))
+    window.drop_zone.add_files.click()
+    assert "*.csv" in seen_filter[0] and "*.txt" in seen_filter[0]  # filters come from the registry
+    for f in files:
+        wait_state(qtbot, window, f.name, *DONE)
+
+    # The context menu offers the job actions for the selection.
+    select(window, "picked0.txt")
+    window._context_menu(window.view.visualRect(window.model.index(0, 0)).center())
+    menu = window._last_menu
+    texts = [a.text() for a in menu.actions() if a.text()]
+    assert "Export Parquet…" in texts and "Remove" in texts
+    menu.close()
+
+    # Changing the number of workers applies at once, without a restart.
+    window.settings.apply(workers=2)
+    qtbot.waitUntil(lambda: window.engine.pool.alive == 2, timeout=20_000)
+    qtbot.waitUntil(lambda: len(window.watcher.workers) == 2, timeout=20_000)
+    assert window.summary.workers.text().endswith("/2")
+
+
+def test_retry_failed_and_clear_finished_from_the_toolbar(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    window = make_window()
+    broken = tmp_path / "broken.txt"
+    broken.write_text("")
+    drop(window, [broken, write_text(tmp_path / "fine.txt")])
+    wait_state(qtbot, window, "broken.txt", JobState.FAILED)
+    wait_state(qtbot, window, "fine.txt", *DONE)
+    write_text(broken)
+    qtbot.waitUntil(lambda: window.retry_failed_action.isEnabled(), timeout=5_000)
+    window.retry_failed_action.trigger()
+    wait_state(qtbot, window, "broken.txt", *DONE)
+    qtbot.waitUntil(lambda: window.clear_finished_action.isEnabled(), timeout=5_000)
+    window.clear_finished_action.trigger()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0, timeout=10_000)
