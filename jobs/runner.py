@@ -5,6 +5,7 @@ This is the whole body of the Huey task; it is also callable directly (tests, ``
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -21,7 +22,7 @@ from jobs.processors.base import (
     ProcessOptions,
     ProcessResult,
 )
-from jobs.states import JobState
+from jobs.states import JobState, TransitionError
 from jobs.store.sqlite import SqliteJobStore
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,23 @@ def _finish(store: SqliteJobStore, job_id: int, state: JobState, **fields: Any) 
     store.transition(job_id, state, **fields)
 
 
+def _failure_message(exc: Exception, source: Path, job_id: int) -> str:
+    """One line for the user that names the file and the problem; tracebacks go to the log only."""
+    if isinstance(exc, ProcessingError):
+        message = f"{source.name}: {exc}"
+        log.info("job %s failed: %s", job_id, message)
+    elif isinstance(exc, MemoryError):
+        message = f"{source.name}: ran out of memory"
+        log.warning("job %s failed: %s", job_id, message)
+    elif isinstance(exc, OSError):
+        message = f"{source.name}: {exc.strerror or exc}"
+        log.warning("job %s failed: %s", job_id, message)
+    else:
+        log.error("job %s: internal error while processing %s", job_id, source, exc_info=exc)
+        message = f"{source.name}: internal error ({type(exc).__name__}: {exc}); details are in the log"
+    return message
+
+
 def run_job(store: SqliteJobStore, job_id: int, worker: str, stop: threading.Event | None = None) -> JobState | None:
     """Run one job to its end. Returns the final state, or None when the job was not ours to run."""
     stop = stop or threading.Event()
@@ -110,24 +128,11 @@ def run_job(store: SqliteJobStore, job_id: int, worker: str, stop: threading.Eve
         return JobState.CANCELLED
     except Interrupted:
         log.info("job %s interrupted: the worker is stopping", job.id)
-        store.transition(job.id, JobState.INTERRUPTED, error="the worker stopped before the job finished")
+        with contextlib.suppress(TransitionError):  # cancelled while paused: it stays cancelled
+            store.transition(job.id, JobState.INTERRUPTED, error="the worker stopped before the job finished")
         return JobState.INTERRUPTED
-    except ProcessingError as exc:
-        message = f"{source.name}: {exc}"
-        log.info("job %s failed: %s", job.id, message)
-        _finish(store, job.id, JobState.FAILED, error=message)
-        return JobState.FAILED
-    except MemoryError:
-        _finish(store, job.id, JobState.FAILED, error=f"{source.name}: ran out of memory")
-        return JobState.FAILED
-    except OSError as exc:
-        message = f"{source.name}: {exc.strerror or exc}"
-        log.warning("job %s failed: %s", job.id, message)
-        _finish(store, job.id, JobState.FAILED, error=message)
-        return JobState.FAILED
     except Exception as exc:
-        log.exception("job %s: internal error while processing %s", job.id, source)
-        message = f"{source.name}: internal error ({type(exc).__name__}: {exc}); details are in the log"
+        message = _failure_message(exc, source, job.id)
         _finish(store, job.id, JobState.FAILED, error=message)
         return JobState.FAILED
     seconds = time.perf_counter() - started
