@@ -199,6 +199,7 @@ def in_window(home: Path, files: int, jobs: int, seconds: float) -> dict[str, fl
     try:
         window.engine.set_queue_paused(True).result()  # 10,000 tiny jobs would otherwise run meanwhile
         wait_until(lambda: window.watcher.queue_paused is True, 10)
+        wait_until(lambda: False, 1.0)  # a person drops files a moment after the window appears, not at once
 
         # 2. a dropped folder of N files
         meter.start()

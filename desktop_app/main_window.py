@@ -267,6 +267,14 @@ class MainWindow(QMainWindow):
         self.watcher.start()
         self.engine.start_pool()
         self._progress_timer.start()
+        QTimer.singleShot(300, self._warm_up)
+
+    def _warm_up(self) -> None:
+        """Show the job-list page once, unseen, so its first real appearance (on the first drop, often a
+        big one) does not pay for polishing and laying out the details pane right then."""
+        if self.stack.currentWidget() is self.drop_zone:
+            self.stack.setCurrentWidget(self.splitter)
+            self.stack.setCurrentWidget(self.drop_zone)
 
     def ask_close(self) -> CloseChoice:
         """What to do with running jobs; a method so tests can answer for the user."""
