@@ -8,6 +8,7 @@ ranges, formulas without cached values). calamine already applies the workbook's
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,11 +25,16 @@ from jobs.tables.names import unique_names
 from jobs.tables.report import Summary, write_data, write_side_outputs
 from jobs.tables.sniff import describe, detect_header, magic_kind, zip_kind
 from jobs.tables.xlsx_guard import SheetXml, WorkbookXml, check_cfb, check_zip
+from jobs.tables.xlsx_head import head_rows
 
 log = logging.getLogger(__name__)
 
 HEAD_ROWS = 30  # rows looked at to find the header below title rows
 BATCH_ROWS = 64 * 1024
+# fastexcel parses a whole sheet in one call whatever n_rows says (~0.9 s per 200k rows here): the call runs in a
+# helper thread (fastexcel releases the GIL) and this thread calls `progress` this often meanwhile, so a cancel
+# takes effect within that time instead of after the load.
+TICK_SECONDS = 0.2
 _SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
@@ -93,10 +99,31 @@ def preview(source: Path, rows: int = 50) -> pa.Table:
         from jobs.processors import csv
 
         return csv.preview(source, rows)
-    reader, _ = _open(source)
-    table, _, _ = _load(reader, 0, rows + HEAD_ROWS)  # title rows may sit above the header
+    reader, info = _open(source)  # the guard's checks run first, whatever reads the rows
+    batch = _head(source, info, rows + HEAD_ROWS) if info.sheets else None  # title rows may sit above
+    if batch is None:
+        batch = _read_sheet(reader, 0, rows + HEAD_ROWS, None)
+    table, _, _ = _shape(batch)
     table = table.slice(0, rows) if table is not None else None
     return table if table is not None else pa.table({})
+
+
+def _head(source: Path, info: WorkbookXml, rows: int) -> pa.RecordBatch | None:
+    """The first ``rows`` rows of the first sheet as text, read without parsing the rest (see xlsx_head).
+
+    None when that reader cannot make sense of the file: fastexcel then loads the sheet (and reports errors).
+    """
+    sheet = next(iter(info.sheets.values()), None)
+    if sheet is None:
+        return None
+    try:
+        grid = head_rows(source, sheet.path, rows, info.date1904)
+    except Exception:  # zipfile, XML and value errors alike: the fallback reads the file its own way
+        log.debug("xlsx head reader failed on %s", source, exc_info=True)
+        return None
+    width = max((len(r) for r in grid), default=0)
+    columns = [pa.array([r[c] for r in grid], pa.string()) for c in range(width)]
+    return pa.RecordBatch.from_arrays(columns, names=[f"c{i}" for i in range(width)])
 
 
 def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -> ProcessResult:
@@ -120,7 +147,9 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
     with OutputSet(options.out_dir, _stem(source), owner=options.get("owner")) as outs:
         for name in selected:
             progress(done, max(total, done))
-            table, skipped, renamed = _load(reader, names.index(name), None)
+            table, skipped, renamed = _shape(
+                _read_sheet(reader, names.index(name), None, lambda: progress(done, max(total, done)))
+            )
             if table is None or table.num_rows == 0:
                 warnings.append(f"sheet '{name}' is empty; no file was written for it")
                 continue
@@ -199,16 +228,40 @@ def _sheet_notes(name: str, skipped: list[str], xml: SheetXml | None) -> list[st
     return notes
 
 
-def _load(reader: Any, idx: int, n_rows: int | None) -> tuple[pa.Table | None, list[str], list[str]]:
-    """One sheet as a typed table; also the title rows skipped above the header and name warnings.
+def _read_sheet(reader: Any, idx: int, n_rows: int | None, tick: Any) -> pa.RecordBatch:
+    """One sheet as text cells (calamine renders numbers shortest-exact, dates as ISO).
 
-    calamine parses the whole sheet on every load, so the sheet is loaded once, as text (calamine renders numbers
-    shortest-exact, dates as ISO), and typed here by the same inference as CSV: one set of rules for both.
+    calamine parses the whole sheet on every load, so the sheet is loaded once. ``tick`` (the progress callback,
+    which raises on a cancel) is called every TICK_SECONDS while fastexcel works in a helper thread; after a
+    cancel that thread finishes its parse on its own and its result is dropped.
     """
-    try:
-        batch = reader.load_sheet(idx, header_row=None, dtypes="string", n_rows=n_rows).to_arrow()
-    except Exception as exc:
-        raise ProcessingError(_reader_message(exc)) from None
+    result: dict[str, Any] = {}
+
+    def load() -> None:
+        try:
+            result["batch"] = reader.load_sheet(idx, header_row=None, dtypes="string", n_rows=n_rows).to_arrow()
+        except Exception as exc:  # handed to the caller's thread
+            result["error"] = exc
+
+    worker = threading.Thread(target=load, name="sheet-load", daemon=True)
+    worker.start()
+    while True:
+        worker.join(TICK_SECONDS)
+        if not worker.is_alive():
+            break
+        if tick is not None:
+            tick()
+    if "error" in result:
+        raise ProcessingError(_reader_message(result["error"])) from None
+    batch: pa.RecordBatch = result["batch"]
+    return batch
+
+
+def _shape(batch: pa.RecordBatch) -> tuple[pa.Table | None, list[str], list[str]]:
+    """Text cells → a typed table; also the title rows skipped above the header and name warnings.
+
+    Typed here by the same inference as CSV: one set of rules for both.
+    """
     if batch.num_rows == 0 or batch.num_columns == 0:
         return None, [], []
     head = batch.slice(0, HEAD_ROWS)

@@ -237,3 +237,39 @@ def test_preview(tmp_path):
     head = excel_processor.preview(_workbook(tmp_path / "v.xlsx"), rows=3)
     assert head.num_rows == 3 and head.column_names[0] == "id"
 
+
+
+def test_cancel_is_seen_while_a_sheet_loads():
+    # fastexcel parses a whole sheet in one call: the progress callback (which raises on a cancel) must still run.
+    import time
+
+    class SlowReader:
+        def load_sheet(self, *args: object, **kwargs: object) -> object:
+            time.sleep(2)
+            raise AssertionError("the result of a cancelled load is never used")
+
+    ticks = []
+
+    def tick() -> None:
+        ticks.append(time.monotonic())
+        raise Cancelled()
+
+    started = time.monotonic()
+    with pytest.raises(Cancelled):
+        excel_processor._read_sheet(SlowReader(), 0, None, tick)
+    assert time.monotonic() - started < 1.0
+
+
+@pytest.mark.parametrize("date1904", [False, True])
+def test_preview_reads_only_the_head_and_matches_the_job(tmp_path, run_excel, monkeypatch, date1904):
+    # The preview streams the first rows itself (jobs.tables.xlsx_head): same values and types as the job's.
+    src = _workbook(tmp_path / "v.xlsx", rows=200, date1904=date1904)
+    job = run_excel(src).data.slice(0, 3)
+
+    def no_full_load(*args: object, **kwargs: object) -> object:
+        raise AssertionError("the preview of an xlsx must not load the whole sheet")
+
+    monkeypatch.setattr(excel_processor, "_read_sheet", no_full_load)
+    head = excel_processor.preview(src, rows=3)
+    assert head.column_names == job.column_names
+    assert head.to_pylist() == job.to_pylist()
