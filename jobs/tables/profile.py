@@ -28,7 +28,9 @@ _FEED_ALL = 512  # a chunk with more distinct values than this feeds only its mo
 _FEED_TOP = 64
 _SAMPLE_STRIDE = 16
 _KLL_FULL = 1 << 16
-_KLL_STRIDE = 4
+# Past the first _KLL_FULL values, one in _KLL_STRIDE feeds the sketch: feeding costs ~25 ns a value, and 1 GB
+# still feeds ~700k values a column, whose sampling error (~0.06 % of rank) is small beside KLL's own (~1.3 %).
+_KLL_STRIDE = 8
 _MERGE_EVERY = 8  # chunks whose exact value counts are merged in one aggregation
 
 COLUMNS_SCHEMA = pa.schema(
@@ -61,6 +63,32 @@ COLUMNS_SCHEMA = pa.schema(
         ("formula_like", pa.int64()),
     ]
 )
+
+
+def _length_range(values: pa.Array | pa.ChunkedArray) -> tuple[int | None, int | None]:
+    """Shortest and longest value in characters. ASCII text (the common case) needs no per-value UTF-8 count:
+    its lengths are the offsets' differences, once one reduction over the bytes has shown they are all ASCII."""
+    lo: int | None = None
+    hi: int | None = None
+    for chunk in values.chunks if isinstance(values, pa.ChunkedArray) else [values]:
+        if len(chunk) == chunk.null_count:
+            continue
+        a = b = None
+        if type(chunk) is pa.StringArray and chunk.null_count == 0:
+            bufs = chunk.buffers()
+            offsets = np.frombuffer(bufs[1], np.int32, count=len(chunk) + 1, offset=chunk.offset * 4)
+            first, end = int(offsets[0]), int(offsets[-1])
+            data = np.frombuffer(bufs[2], np.uint8, count=end)[first:] if end else np.empty(0, np.uint8)
+            if data.size == 0 or int(data.max()) < 0x80:
+                lengths = np.diff(offsets)
+                a, b = int(lengths.min()), int(lengths.max())
+        if a is None:
+            mm = pc.min_max(pc.utf8_length(chunk))
+            a, b = mm["min"].as_py(), mm["max"].as_py()
+        if a is not None and b is not None:
+            lo = a if lo is None else min(lo, a)
+            hi = b if hi is None else max(hi, b)
+    return lo, hi
 
 
 def _is_numeric(t: pa.DataType) -> bool:
@@ -181,8 +209,7 @@ class ColumnProfile:
         """Lengths, min/max and formula-looking values of text (weights: occurrences of each value)."""
         mm = pc.min_max(values)
         self._extend(mm["min"].as_py(), mm["max"].as_py())
-        lengths = pc.min_max(pc.utf8_length(values))
-        lo, hi = lengths["min"].as_py(), lengths["max"].as_py()
+        lo, hi = _length_range(values)
         if lo is not None:
             self._min_len = lo if self._min_len is None else min(self._min_len, lo)
             self._max_len = hi if self._max_len is None else max(self._max_len, hi)
