@@ -179,17 +179,17 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>JobKind</name>
     <message>
-        <location filename="../../desktop_app/formatting.py" line="62" />
+        <location filename="../../desktop_app/formatting.py" line="64" />
         <source>Table</source>
         <translation>Tabla</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/formatting.py" line="63" />
+        <location filename="../../desktop_app/formatting.py" line="65" />
         <source>Text</source>
         <translation>Texto</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/formatting.py" line="64" />
+        <location filename="../../desktop_app/formatting.py" line="66" />
         <source>Image</source>
         <translation>Imagen</translation>
     </message>
@@ -197,42 +197,42 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>JobState</name>
     <message>
-        <location filename="../../desktop_app/formatting.py" line="52" />
+        <location filename="../../desktop_app/formatting.py" line="54" />
         <source>Queued</source>
         <translation>En cola</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/formatting.py" line="53" />
+        <location filename="../../desktop_app/formatting.py" line="55" />
         <source>Running</source>
         <translation>En curso</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/formatting.py" line="54" />
+        <location filename="../../desktop_app/formatting.py" line="56" />
         <source>Paused</source>
         <translation>En pausa</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/formatting.py" line="55" />
+        <location filename="../../desktop_app/formatting.py" line="57" />
         <source>Completed</source>
         <translation>Completado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/formatting.py" line="56" />
+        <location filename="../../desktop_app/formatting.py" line="58" />
         <source>Completed with warnings</source>
         <translation>Completado con avisos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/formatting.py" line="57" />
+        <location filename="../../desktop_app/formatting.py" line="59" />
         <source>Failed</source>
         <translation>Fallido</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/formatting.py" line="58" />
+        <location filename="../../desktop_app/formatting.py" line="60" />
         <source>Cancelled</source>
         <translation>Cancelado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/formatting.py" line="59" />
+        <location filename="../../desktop_app/formatting.py" line="61" />
         <source>Interrupted</source>
         <translation>Interrumpido</translation>
     </message>
@@ -280,7 +280,7 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
         <translation>quedan {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/job_model.py" line="283" />
+        <location filename="../../desktop_app/job_model.py" line="299" />
         <source>Attempt {0}</source>
         <translation>Intento {0}</translation>
     </message>
@@ -321,184 +321,204 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
         <translation>Todos los archivos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="164" />
+        <location filename="../../desktop_app/main_window.py" line="163" />
         <source>Add files…</source>
         <translation>Añadir archivos…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="166" />
+        <location filename="../../desktop_app/main_window.py" line="165" />
         <source>Add folder…</source>
         <translation>Añadir carpeta…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="168" />
-        <location filename="../../desktop_app/main_window.py" line="536" />
+        <location filename="../../desktop_app/main_window.py" line="167" />
+        <location filename="../../desktop_app/main_window.py" line="548" />
         <source>Pause queue</source>
         <translation>Pausar cola</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="170" />
+        <location filename="../../desktop_app/main_window.py" line="169" />
         <source>Retry failed</source>
         <translation>Reintentar fallidos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="171" />
+        <location filename="../../desktop_app/main_window.py" line="170" />
         <source>Clear finished</source>
         <translation>Quitar terminados</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="172" />
+        <location filename="../../desktop_app/main_window.py" line="171" />
         <source>Open output folder</source>
         <translation>Abrir carpeta de salida</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="173" />
+        <location filename="../../desktop_app/main_window.py" line="172" />
         <source>Settings…</source>
         <translation>Ajustes…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="175" />
-        <location filename="../../desktop_app/main_window.py" line="592" />
+        <location filename="../../desktop_app/main_window.py" line="174" />
+        <location filename="../../desktop_app/main_window.py" line="604" />
         <source>About Parqueue</source>
         <translation>Acerca de Parqueue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="176" />
+        <location filename="../../desktop_app/main_window.py" line="175" />
         <source>Quit</source>
         <translation>Salir</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="183" />
+        <location filename="../../desktop_app/main_window.py" line="182" />
         <source>Main</source>
         <translation>Principal</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="205" />
+        <location filename="../../desktop_app/main_window.py" line="204" />
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="214" />
+        <location filename="../../desktop_app/main_window.py" line="213" />
         <source>&amp;Queue</source>
         <translation>&amp;Cola</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="218" />
+        <location filename="../../desktop_app/main_window.py" line="217" />
         <source>&amp;Job</source>
         <translation>&amp;Trabajo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="220" />
+        <location filename="../../desktop_app/main_window.py" line="219" />
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="312" />
+        <location filename="../../desktop_app/main_window.py" line="319" />
         <source>Add files</source>
         <translation>Añadir archivos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="317" />
+        <location filename="../../desktop_app/main_window.py" line="324" />
         <source>Add folder</source>
         <translation>Añadir carpeta</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="355" />
+        <location filename="../../desktop_app/main_window.py" line="362" />
         <source>Adding files…</source>
         <translation>Añadiendo archivos…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="360" />
+        <location filename="../../desktop_app/main_window.py" line="367" />
         <source>Adding files… {0} queued</source>
         <translation>Añadiendo archivos… {0} en cola</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="364" />
+        <location filename="../../desktop_app/main_window.py" line="371" />
+        <source>1 file queued</source>
+        <translation>1 archivo en cola</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/main_window.py" line="372" />
         <source>{0} files queued</source>
         <translation>{0} archivos en cola</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="366" />
+        <location filename="../../desktop_app/main_window.py" line="374" />
         <source>{0} already in the queue, not added twice</source>
         <translation>{0} ya estaban en la cola; no se añaden dos veces</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="371" />
+        <location filename="../../desktop_app/main_window.py" line="380" />
+        <source>1 file was skipped: Parqueue does not read its type.</source>
+        <translation>Se omitió 1 archivo: Parqueue no lee ese tipo.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/main_window.py" line="381" />
         <source>{0} files were skipped: Parqueue does not read their type.</source>
         <translation>Se omitieron {0} archivos: Parqueue no lee ese tipo.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="375" />
+        <location filename="../../desktop_app/main_window.py" line="385" />
         <source>… and {0} more</source>
         <translation>… y {0} más</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="377" />
+        <location filename="../../desktop_app/main_window.py" line="387" />
+        <source>1 file was not found.</source>
+        <translation>No se encontró 1 archivo.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/main_window.py" line="388" />
         <source>{0} files were not found.</source>
         <translation>No se encontraron {0} archivos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="380" />
+        <location filename="../../desktop_app/main_window.py" line="391" />
+        <source>1 file is already queued.</source>
+        <translation>1 archivo ya está en cola.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/main_window.py" line="392" />
         <source>{0} files are already queued.</source>
         <translation>{0} archivos ya están en cola.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="382" />
+        <location filename="../../desktop_app/main_window.py" line="394" />
         <source>Files not added</source>
         <translation>Archivos no añadidos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="393" />
+        <location filename="../../desktop_app/main_window.py" line="405" />
         <source>Another Parqueue process is running the workers; this window follows its progress.</source>
         <translation>Otro proceso de Parqueue ejecuta los trabajadores; esta ventana sigue su progreso.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="469" />
+        <location filename="../../desktop_app/main_window.py" line="481" />
         <source>Export {0} Parquet files to</source>
         <translation>Exportar {0} archivos Parquet a</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="488" />
+        <location filename="../../desktop_app/main_window.py" line="500" />
         <source>Export Parquet</source>
         <translation>Exportar Parquet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="488" />
+        <location filename="../../desktop_app/main_window.py" line="500" />
         <source>Parquet files (*.parquet)</source>
         <translation>Archivos Parquet (*.parquet)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="505" />
+        <location filename="../../desktop_app/main_window.py" line="517" />
         <source>Export failed: {0}</source>
         <translation>La exportación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="508" />
+        <location filename="../../desktop_app/main_window.py" line="520" />
         <source>Exported {0} file(s) to {1}</source>
         <translation>{0} archivo(s) exportado(s) a {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="536" />
+        <location filename="../../desktop_app/main_window.py" line="548" />
         <source>Resume queue</source>
         <translation>Reanudar cola</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="539" />
+        <location filename="../../desktop_app/main_window.py" line="551" />
         <source>Queue paused: no new job starts.</source>
         <translation>Cola en pausa: no empieza ningún trabajo nuevo.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="552" />
+        <location filename="../../desktop_app/main_window.py" line="564" />
         <source>Queued again with the new options.</source>
         <translation>De nuevo en cola con las opciones nuevas.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="573" />
+        <location filename="../../desktop_app/main_window.py" line="585" />
         <source>Parqueue: batch finished</source>
         <translation>Parqueue: lote terminado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="593" />
+        <location filename="../../desktop_app/main_window.py" line="605" />
         <source>&lt;h3&gt;Parqueue {0}&lt;/h3&gt;&lt;p&gt;Drop files, get clean typed Parquet.&lt;/p&gt;&lt;p&gt;CSV, Excel, text and images become Parquet with a profile, through a crash-safe job queue.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Parqueue {0}&lt;/h3&gt;&lt;p&gt;Suelta archivos y obtén Parquet limpio y tipado.&lt;/p&gt;&lt;p&gt;CSV, Excel, textos e imágenes se convierten en Parquet con un perfil, mediante una cola de trabajos a prueba de fallos.&lt;/p&gt;</translation>
     </message>
@@ -520,7 +540,7 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
     <name>OptionsCard</name>
     <message>
         <location filename="../../desktop_app/details/options_card.py" line="50" />
-        <location filename="../../desktop_app/details/options_card.py" line="105" />
+        <location filename="../../desktop_app/details/options_card.py" line="107" />
         <source>Detected</source>
         <translation>Detectado</translation>
     </message>
@@ -545,57 +565,57 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
         <translation>, (coma)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="64" />
+        <location filename="../../desktop_app/details/options_card.py" line="65" />
         <source>all sheets</source>
         <translation>todas las hojas</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="65" />
+        <location filename="../../desktop_app/details/options_card.py" line="66" />
         <source>Re-run</source>
         <translation>Volver a ejecutar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="70" />
+        <location filename="../../desktop_app/details/options_card.py" line="72" />
         <source>Encoding:</source>
         <translation>Codificación:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="71" />
+        <location filename="../../desktop_app/details/options_card.py" line="73" />
         <source>Delimiter:</source>
         <translation>Delimitador:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="72" />
+        <location filename="../../desktop_app/details/options_card.py" line="74" />
         <source>Header:</source>
         <translation>Encabezado:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="73" />
+        <location filename="../../desktop_app/details/options_card.py" line="75" />
         <source>Decimal mark:</source>
         <translation>Separador decimal:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="74" />
+        <location filename="../../desktop_app/details/options_card.py" line="76" />
         <source>Sheets:</source>
         <translation>Hojas:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="95" />
+        <location filename="../../desktop_app/details/options_card.py" line="97" />
         <source>Available when the job has finished.</source>
         <translation>Disponible cuando el trabajo haya terminado.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="105" />
+        <location filename="../../desktop_app/details/options_card.py" line="107" />
         <source>Detected — change and Re-run</source>
         <translation>Detectado: cámbialo y vuelve a ejecutar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="118" />
+        <location filename="../../desktop_app/details/options_card.py" line="120" />
         <source>Detected by the processor.</source>
         <translation>Detectado por el procesador.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="119" />
+        <location filename="../../desktop_app/details/options_card.py" line="121" />
         <source>Nothing reported yet; these are the defaults.</source>
         <translation>Aún no se ha detectado nada; estos son los valores predeterminados.</translation>
     </message>
