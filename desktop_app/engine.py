@@ -15,7 +15,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
 from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop_app.scanner import ScanReport, ScanSignals, ScanTask
@@ -61,10 +60,6 @@ class Engine(QObject):
         self.pool = WorkerPool(
             self.data_dir, self.store, self.queue, settings.workers, log_file=log_file("workers.log")
         )
-        # The pool takes its lock on whichever thread starts it (ours, or its supervisor's when it takes
-        # over) and releases it in stop() on the GUI thread; filelock's default per-thread state would
-        # make that release a no-op and keep the data folder locked. Engine fix requested; until then:
-        self.pool._lock = FileLock(str(self.data_dir / "pool.lock"), thread_local=False)
         self._actions = ThreadPoolExecutor(1, thread_name_prefix="parqueue-actions")
         self._scans: set[ScanSignals] = set()
         self._pool_thread: threading.Thread | None = None

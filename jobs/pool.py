@@ -46,7 +46,8 @@ class WorkerPool:
         self.queue = queue
         self.size = max(1, size or default_workers())
         self.log_file = log_file
-        self._lock = FileLock(str(self.data_dir / "pool.lock"))
+        # thread_local=False: the supervisor thread may take the lock and another thread release it.
+        self._lock = FileLock(str(self.data_dir / "pool.lock"), thread_local=False)
         self._procs: list[subprocess.Popen[bytes]] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None

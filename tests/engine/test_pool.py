@@ -208,3 +208,16 @@ def test_only_one_pool_runs_per_data_folder_and_a_passive_one_takes_over(engine:
     while not second.owner and time.monotonic() < deadline:
         time.sleep(0.1)
     assert second.owner and second.alive == 1
+
+
+def test_a_pool_started_on_one_thread_releases_its_lock_when_stopped_from_another(engine: Engine) -> None:
+    import threading
+
+    pool = engine.pool(1)
+    starter = threading.Thread(target=pool.start)
+    starter.start()
+    starter.join()
+    assert pool.owner
+    pool.stop()
+    successor = engine.pool(1)
+    assert successor.start() is True
