@@ -1,7 +1,10 @@
-"""The user's preferences, persisted with QSettings in Parqueue's config folder (an INI file).
+"""The user's preferences: the engine's settings file (shared with ``run`` and ``serve``) plus window state.
 
-An INI file under :func:`jobs.paths.config_dir` (not the platform registry) keeps tests and portable
-builds isolated by ``PARQUEUE_HOME``.
+Preferences that change what jobs do (output folder, workers, compression, overwrite policy,
+thumbnails, notifications) live in :mod:`jobs.config`, so a setting made in the window holds for the
+command line too. Window geometry and other view state stay in an INI file through QSettings under
+:func:`jobs.paths.config_dir` (not the platform registry), which keeps tests and portable builds isolated
+by ``PARQUEUE_HOME``.
 """
 
 from __future__ import annotations
@@ -11,8 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
-from jobs import paths
-from jobs.pool import default_workers
+from jobs import config, paths
 
 COMPRESSIONS = ("zstd", "snappy", "gzip", "none")
 OVERWRITE_POLICIES = ("rename", "replace")  # never silently overwrite by default: a new name is chosen
@@ -36,64 +38,59 @@ class Settings(QObject):
 
     # -- values -------------------------------------------------------------------------------------
 
-    def _get(self, key: str, default: Any, kind: type) -> Any:
-        value = self._qs.value(key, default)
-        try:
-            if kind is bool:
-                return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
-            return kind(value)
-        except (TypeError, ValueError):
-            return default
+    @staticmethod
+    def _cfg() -> config.Settings:
+        return config.load()
 
     @property
     def output_dir(self) -> Path:
-        value = self._get("output/folder", "", str)
-        return Path(value) if value else paths.default_output_dir()
+        return self._cfg().out_dir()
 
     @property
     def workers(self) -> int:
-        return max(1, min(64, self._get("queue/workers", default_workers(), int)))
+        return max(1, min(64, self._cfg().worker_count()))
 
     @property
     def thumbnails(self) -> bool:
-        return bool(self._get("output/thumbnails", True, bool))
+        return bool(self._cfg().thumbnails)
 
     @property
     def compression(self) -> str:
-        value = self._get("output/compression", "zstd", str)
+        value = self._cfg().compression
         return value if value in COMPRESSIONS else "zstd"
 
     @property
     def overwrite(self) -> str:
-        value = self._get("output/overwrite", "rename", str)
+        value = self._cfg().overwrite
         return value if value in OVERWRITE_POLICIES else "rename"
 
     @property
     def notify_when_done(self) -> bool:
-        return bool(self._get("notify/when_done", True, bool))
+        return bool(self._cfg().notify_when_done)
 
     def job_options(self) -> dict[str, Any]:
         """Options every new job carries (processors read what concerns them)."""
-        return {"thumbnails": self.thumbnails, "compression": self.compression, "overwrite": self.overwrite}
+        return self._cfg().job_options()
 
     def apply(
         self, *, output_dir: Path | None = None, workers: int | None = None, thumbnails: bool | None = None,
         compression: str | None = None, overwrite: str | None = None, notify_when_done: bool | None = None,
     ) -> None:
         old_workers = self.workers
+        cfg = self._cfg()
         if output_dir is not None:
-            self._qs.setValue("output/folder", str(output_dir))
+            cfg.output_dir = str(output_dir)
         if workers is not None:
-            self._qs.setValue("queue/workers", int(workers))
+            cfg.workers = int(workers)
         if thumbnails is not None:
-            self._qs.setValue("output/thumbnails", bool(thumbnails))
+            cfg.thumbnails = bool(thumbnails)
         if compression is not None:
-            self._qs.setValue("output/compression", compression)
+            cfg.compression = compression
         if overwrite is not None:
-            self._qs.setValue("output/overwrite", overwrite)
+            cfg.overwrite = overwrite
         if notify_when_done is not None:
-            self._qs.setValue("notify/when_done", bool(notify_when_done))
-        self._qs.sync()
+            cfg.notify_when_done = bool(notify_when_done)
+        config.save(cfg)
         self.changed.emit()
         if self.workers != old_workers:
             self.workersChanged.emit(self.workers)
