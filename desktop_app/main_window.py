@@ -172,6 +172,8 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action("settings", self.tr("Settings…"), self.show_settings,
                                             QKeySequence(QKeySequence.StandardKey.Preferences))
         self.about_action = self._action("about", self.tr("About Parqueue"), self.show_about)
+        self.catalog_action = self._action("export", self.tr("Catalog of selected jobs…"), self.make_catalog,
+                                           QKeySequence("Ctrl+Shift+E"))
         self.quit_action = self._action("quit", self.tr("Quit"), self.close,
                                         QKeySequence(QKeySequence.StandardKey.Quit))
         remove = self.job_actions[REMOVE]
@@ -226,6 +228,8 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         for name in (PAUSE, RESUME, CANCEL, RETRY):
             menu.addAction(a[name])
+        menu.addSeparator()
+        menu.addAction(self.catalog_action)
         menu.addSeparator()
         menu.addAction(a[REMOVE])
 
@@ -518,6 +522,31 @@ class MainWindow(QMainWindow):
             return
         where = done[0] if len(done) == 1 else done[0].parent
         self.statusBar().showMessage(self.tr("Exported {0} file(s) to {1}").format(len(done), where), 10000)
+
+    @Slot()
+    def make_catalog(self) -> None:
+        """One Parquet with a row per selected image (and per table or text job): a searchable table."""
+        jobs = [j for j in self.selected_jobs() if j.state.succeeded] or [
+            j for j in self.model.jobs() if j.state.succeeded]
+        if not jobs:
+            self.notice.show_notice(self.tr("No finished job to catalog yet."))
+            return
+        dest, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save catalog"), str(self.settings.output_dir / "catalog.parquet"),
+            self.tr("Parquet files (*.parquet)"))
+        if not dest:
+            return
+        target = Path(dest) if dest.lower().endswith(".parquet") else Path(dest + ".parquet")
+
+        def build() -> list[Path]:
+            from jobs.catalog import CatalogEntry, build_catalog
+
+            entries = [CatalogEntry(Path(o), job_id=j.id, source=j.path, kind=j.kind)
+                       for j in jobs for o in j.outputs if o.endswith(("_image.parquet", "_summary.parquet"))]
+            build_catalog(entries, target)
+            return [target]
+
+        run_in_background(build, self._exported, self)
 
     def open_folders(self, jobs: list[Job]) -> None:
         folders: list[Path] = []
