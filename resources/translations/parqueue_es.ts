@@ -1,39 +1,40 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="es_ES">
 <context>
     <name>Actions</name>
     <message>
-        <location filename="../../desktop_app/delegates.py" line="61" />
+        <location filename="../../desktop_app/delegates.py" line="61"/>
         <source>Export Parquet…</source>
         <translation>Exportar Parquet…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/delegates.py" line="62" />
+        <location filename="../../desktop_app/delegates.py" line="62"/>
         <source>Open folder</source>
         <translation>Abrir carpeta</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/delegates.py" line="63" />
+        <location filename="../../desktop_app/delegates.py" line="63"/>
         <source>Pause</source>
         <translation>Pausar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/delegates.py" line="64" />
+        <location filename="../../desktop_app/delegates.py" line="64"/>
         <source>Resume</source>
         <translation>Reanudar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/delegates.py" line="65" />
+        <location filename="../../desktop_app/delegates.py" line="65"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/delegates.py" line="66" />
+        <location filename="../../desktop_app/delegates.py" line="66"/>
         <source>Retry</source>
         <translation>Reintentar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/delegates.py" line="67" />
+        <location filename="../../desktop_app/delegates.py" line="67"/>
         <source>Remove</source>
         <translation>Quitar</translation>
     </message>
@@ -41,27 +42,27 @@
 <context>
     <name>CloseDialog</name>
     <message>
-        <location filename="../../desktop_app/close_dialog.py" line="20" />
+        <location filename="../../desktop_app/close_dialog.py" line="20"/>
         <source>Jobs are still running</source>
         <translation>Aún hay trabajos en marcha</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/close_dialog.py" line="21" />
+        <location filename="../../desktop_app/close_dialog.py" line="21"/>
         <source>Some jobs have not finished yet.</source>
         <translation>Algunos trabajos aún no han terminado.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/close_dialog.py" line="22" />
+        <location filename="../../desktop_app/close_dialog.py" line="22"/>
         <source>Keep processing them in the background, or stop now and resume them the next time Parqueue starts?</source>
         <translation>¿Seguir procesándolos en segundo plano, o detenerlos ahora y reanudarlos la próxima vez que se abra Parqueue?</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/close_dialog.py" line="25" />
+        <location filename="../../desktop_app/close_dialog.py" line="25"/>
         <source>Keep processing in background</source>
         <translation>Seguir procesando en segundo plano</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/close_dialog.py" line="27" />
+        <location filename="../../desktop_app/close_dialog.py" line="27"/>
         <source>Stop, resume next time</source>
         <translation>Detener y reanudar la próxima vez</translation>
     </message>
@@ -69,32 +70,32 @@
 <context>
     <name>DetailsPane</name>
     <message>
-        <location filename="../../desktop_app/details/pane.py" line="58" />
+        <location filename="../../desktop_app/details/pane.py" line="58"/>
         <source>Preview</source>
         <translation>Vista previa</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/pane.py" line="59" />
+        <location filename="../../desktop_app/details/pane.py" line="59"/>
         <source>Profile</source>
         <translation>Perfil</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/pane.py" line="60" />
+        <location filename="../../desktop_app/details/pane.py" line="60"/>
         <source>Output</source>
         <translation>Salida</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/pane.py" line="61" />
+        <location filename="../../desktop_app/details/pane.py" line="61"/>
         <source>Log</source>
         <translation>Registro</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/pane.py" line="74" />
+        <location filename="../../desktop_app/details/pane.py" line="74"/>
         <source>No job selected</source>
         <translation>Ningún trabajo seleccionado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/pane.py" line="75" />
+        <location filename="../../desktop_app/details/pane.py" line="75"/>
         <source>Select a row to see its preview, profile, output and log.</source>
         <translation>Selecciona una fila para ver su vista previa, perfil, salida y registro.</translation>
     </message>
@@ -102,7 +103,7 @@
 <context>
     <name>DropHighlight</name>
     <message>
-        <location filename="../../desktop_app/drop_zone.py" line="122" />
+        <location filename="../../desktop_app/drop_zone.py" line="122"/>
         <source>Drop to queue</source>
         <translation>Suelta para poner en cola</translation>
     </message>
@@ -110,22 +111,22 @@
 <context>
     <name>DropZone</name>
     <message>
-        <location filename="../../desktop_app/drop_zone.py" line="56" />
+        <location filename="../../desktop_app/drop_zone.py" line="56"/>
         <source>Drop files or folders here</source>
         <translation>Suelta aquí archivos o carpetas</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/drop_zone.py" line="63" />
+        <location filename="../../desktop_app/drop_zone.py" line="63"/>
         <source>CSV, Excel, text and images become typed Parquet.</source>
         <translation>CSV, Excel, textos e imágenes se convierten en Parquet tipado.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/drop_zone.py" line="67" />
+        <location filename="../../desktop_app/drop_zone.py" line="67"/>
         <source>Add files…</source>
         <translation>Añadir archivos…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/drop_zone.py" line="68" />
+        <location filename="../../desktop_app/drop_zone.py" line="68"/>
         <source>Add folder…</source>
         <translation>Añadir carpeta…</translation>
     </message>
@@ -133,17 +134,17 @@
 <context>
     <name>Engine</name>
     <message>
-        <location filename="../../desktop_app/engine.py" line="86" />
+        <location filename="../../desktop_app/engine.py" line="81"/>
         <source>The workers could not start; see the log for details.</source>
         <translation>Los trabajadores no pudieron arrancar; mira el registro para más detalles.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/engine.py" line="155" />
+        <location filename="../../desktop_app/engine.py" line="150"/>
         <source>Some files could not be queued: {0}</source>
         <translation>Algunos archivos no se pudieron poner en cola: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/engine.py" line="241" />
+        <location filename="../../desktop_app/engine.py" line="236"/>
         <source>{0} is still in progress; cancel it first.</source>
         <translation>{0} sigue en curso; cancélalo primero.</translation>
     </message>
@@ -151,19 +152,19 @@
 <context>
     <name>ErrorDialog</name>
     <message>
-        <location filename="../../desktop_app/errors.py" line="53" />
+        <location filename="../../desktop_app/errors.py" line="53"/>
         <source>Parqueue — unexpected error</source>
         <translation>Parqueue: error inesperado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/errors.py" line="55" />
+        <location filename="../../desktop_app/errors.py" line="55"/>
         <source>Something went wrong: {0}
 Parqueue keeps running; the details are also in the log.</source>
         <translation>Algo salió mal: {0}
 Parqueue sigue funcionando; los detalles también están en el registro.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/errors.py" line="62" />
+        <location filename="../../desktop_app/errors.py" line="62"/>
         <source>Copy details</source>
         <translation>Copiar detalles</translation>
     </message>
@@ -171,7 +172,7 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>Format</name>
     <message>
-        <location filename="../../desktop_app/formatting.py" line="31" />
+        <location filename="../../desktop_app/formatting.py" line="31"/>
         <source>{n} rows/s</source>
         <translation>{n} filas/s</translation>
     </message>
@@ -179,17 +180,17 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>JobKind</name>
     <message>
-        <location filename="../../desktop_app/formatting.py" line="64" />
+        <location filename="../../desktop_app/formatting.py" line="64"/>
         <source>Table</source>
         <translation>Tabla</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/formatting.py" line="65" />
+        <location filename="../../desktop_app/formatting.py" line="65"/>
         <source>Text</source>
         <translation>Texto</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/formatting.py" line="66" />
+        <location filename="../../desktop_app/formatting.py" line="66"/>
         <source>Image</source>
         <translation>Imagen</translation>
     </message>
@@ -197,42 +198,42 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>JobState</name>
     <message>
-        <location filename="../../desktop_app/formatting.py" line="54" />
+        <location filename="../../desktop_app/formatting.py" line="54"/>
         <source>Queued</source>
         <translation>En cola</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/formatting.py" line="55" />
+        <location filename="../../desktop_app/formatting.py" line="55"/>
         <source>Running</source>
         <translation>En curso</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/formatting.py" line="56" />
+        <location filename="../../desktop_app/formatting.py" line="56"/>
         <source>Paused</source>
         <translation>En pausa</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/formatting.py" line="57" />
+        <location filename="../../desktop_app/formatting.py" line="57"/>
         <source>Completed</source>
         <translation>Completado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/formatting.py" line="58" />
+        <location filename="../../desktop_app/formatting.py" line="58"/>
         <source>Completed with warnings</source>
         <translation>Completado con avisos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/formatting.py" line="59" />
+        <location filename="../../desktop_app/formatting.py" line="59"/>
         <source>Failed</source>
         <translation>Fallido</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/formatting.py" line="60" />
+        <location filename="../../desktop_app/formatting.py" line="60"/>
         <source>Cancelled</source>
         <translation>Cancelado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/formatting.py" line="61" />
+        <location filename="../../desktop_app/formatting.py" line="61"/>
         <source>Interrupted</source>
         <translation>Interrumpido</translation>
     </message>
@@ -240,47 +241,47 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>JobTableModel</name>
     <message>
-        <location filename="../../desktop_app/job_model.py" line="51" />
+        <location filename="../../desktop_app/job_model.py" line="51"/>
         <source>File</source>
         <translation>Archivo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/job_model.py" line="52" />
+        <location filename="../../desktop_app/job_model.py" line="52"/>
         <source>Size</source>
         <translation>Tamaño</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/job_model.py" line="53" />
+        <location filename="../../desktop_app/job_model.py" line="53"/>
         <source>Status</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/job_model.py" line="54" />
+        <location filename="../../desktop_app/job_model.py" line="54"/>
         <source>Progress</source>
         <translation>Progreso</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/job_model.py" line="55" />
+        <location filename="../../desktop_app/job_model.py" line="55"/>
         <source>Speed</source>
         <translation>Velocidad</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/job_model.py" line="56" />
+        <location filename="../../desktop_app/job_model.py" line="56"/>
         <source>Time</source>
         <translation>Tiempo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/job_model.py" line="57" />
+        <location filename="../../desktop_app/job_model.py" line="57"/>
         <source>Actions</source>
         <translation>Acciones</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/job_model.py" line="69" />
+        <location filename="../../desktop_app/job_model.py" line="69"/>
         <source>{0} left</source>
         <translation>quedan {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/job_model.py" line="299" />
+        <location filename="../../desktop_app/job_model.py" line="299"/>
         <source>Attempt {0}</source>
         <translation>Intento {0}</translation>
     </message>
@@ -288,7 +289,7 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>LogTab</name>
     <message>
-        <location filename="../../desktop_app/details/log.py" line="50" />
+        <location filename="../../desktop_app/details/log.py" line="50"/>
         <source>Copy</source>
         <translation>Copiar</translation>
     </message>
@@ -296,229 +297,245 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="70" />
+        <location filename="../../desktop_app/main_window.py" line="70"/>
         <source>Tables</source>
         <translation>Tablas</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="71" />
+        <location filename="../../desktop_app/main_window.py" line="71"/>
         <source>Text documents</source>
         <translation>Documentos de texto</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="72" />
+        <location filename="../../desktop_app/main_window.py" line="72"/>
         <source>Images</source>
         <translation>Imágenes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="74" />
+        <location filename="../../desktop_app/main_window.py" line="74"/>
         <source>Supported files</source>
         <translation>Archivos compatibles</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="76" />
+        <location filename="../../desktop_app/main_window.py" line="76"/>
         <source>All files</source>
         <translation>Todos los archivos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="163" />
+        <location filename="../../desktop_app/main_window.py" line="163"/>
         <source>Add files…</source>
         <translation>Añadir archivos…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="165" />
+        <location filename="../../desktop_app/main_window.py" line="165"/>
         <source>Add folder…</source>
         <translation>Añadir carpeta…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="167" />
-        <location filename="../../desktop_app/main_window.py" line="548" />
+        <location filename="../../desktop_app/main_window.py" line="167"/>
+        <location filename="../../desktop_app/main_window.py" line="577"/>
         <source>Pause queue</source>
         <translation>Pausar cola</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="169" />
+        <location filename="../../desktop_app/main_window.py" line="169"/>
         <source>Retry failed</source>
         <translation>Reintentar fallidos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="170" />
+        <location filename="../../desktop_app/main_window.py" line="170"/>
         <source>Clear finished</source>
         <translation>Quitar terminados</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="171" />
+        <location filename="../../desktop_app/main_window.py" line="171"/>
         <source>Open output folder</source>
         <translation>Abrir carpeta de salida</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="172" />
+        <location filename="../../desktop_app/main_window.py" line="172"/>
         <source>Settings…</source>
         <translation>Ajustes…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="174" />
-        <location filename="../../desktop_app/main_window.py" line="604" />
+        <location filename="../../desktop_app/main_window.py" line="174"/>
+        <location filename="../../desktop_app/main_window.py" line="633"/>
         <source>About Parqueue</source>
         <translation>Acerca de Parqueue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="175" />
+        <location filename="../../desktop_app/main_window.py" line="175"/>
+        <source>Catalog of selected jobs…</source>
+        <translation>Catálogo de los trabajos seleccionados…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/main_window.py" line="177"/>
         <source>Quit</source>
         <translation>Salir</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="182" />
+        <location filename="../../desktop_app/main_window.py" line="184"/>
         <source>Main</source>
         <translation>Principal</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="204" />
+        <location filename="../../desktop_app/main_window.py" line="206"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="213" />
+        <location filename="../../desktop_app/main_window.py" line="215"/>
         <source>&amp;Queue</source>
         <translation>&amp;Cola</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="217" />
+        <location filename="../../desktop_app/main_window.py" line="219"/>
         <source>&amp;Job</source>
         <translation>&amp;Trabajo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="219" />
+        <location filename="../../desktop_app/main_window.py" line="221"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="319" />
+        <location filename="../../desktop_app/main_window.py" line="323"/>
         <source>Add files</source>
         <translation>Añadir archivos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="324" />
+        <location filename="../../desktop_app/main_window.py" line="328"/>
         <source>Add folder</source>
         <translation>Añadir carpeta</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="362" />
+        <location filename="../../desktop_app/main_window.py" line="366"/>
         <source>Adding files…</source>
         <translation>Añadiendo archivos…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="367" />
+        <location filename="../../desktop_app/main_window.py" line="371"/>
         <source>Adding files… {0} queued</source>
         <translation>Añadiendo archivos… {0} en cola</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="371" />
+        <location filename="../../desktop_app/main_window.py" line="375"/>
         <source>1 file queued</source>
         <translation>1 archivo en cola</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="372" />
+        <location filename="../../desktop_app/main_window.py" line="376"/>
         <source>{0} files queued</source>
         <translation>{0} archivos en cola</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="374" />
+        <location filename="../../desktop_app/main_window.py" line="378"/>
         <source>{0} already in the queue, not added twice</source>
         <translation>{0} ya estaban en la cola; no se añaden dos veces</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="380" />
+        <location filename="../../desktop_app/main_window.py" line="384"/>
         <source>1 file was skipped: Parqueue does not read its type.</source>
         <translation>Se omitió 1 archivo: Parqueue no lee ese tipo.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="381" />
+        <location filename="../../desktop_app/main_window.py" line="385"/>
         <source>{0} files were skipped: Parqueue does not read their type.</source>
         <translation>Se omitieron {0} archivos: Parqueue no lee ese tipo.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="385" />
+        <location filename="../../desktop_app/main_window.py" line="389"/>
         <source>… and {0} more</source>
         <translation>… y {0} más</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="387" />
+        <location filename="../../desktop_app/main_window.py" line="391"/>
         <source>1 file was not found.</source>
         <translation>No se encontró 1 archivo.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="388" />
+        <location filename="../../desktop_app/main_window.py" line="392"/>
         <source>{0} files were not found.</source>
         <translation>No se encontraron {0} archivos.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="391" />
+        <location filename="../../desktop_app/main_window.py" line="395"/>
         <source>1 file is already queued.</source>
         <translation>1 archivo ya está en cola.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="392" />
+        <location filename="../../desktop_app/main_window.py" line="396"/>
         <source>{0} files are already queued.</source>
         <translation>{0} archivos ya están en cola.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="394" />
+        <location filename="../../desktop_app/main_window.py" line="398"/>
         <source>Files not added</source>
         <translation>Archivos no añadidos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="405" />
+        <location filename="../../desktop_app/main_window.py" line="409"/>
         <source>Another Parqueue process is running the workers; this window follows its progress.</source>
         <translation>Otro proceso de Parqueue ejecuta los trabajadores; esta ventana sigue su progreso.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="481" />
+        <location filename="../../desktop_app/main_window.py" line="485"/>
         <source>Export {0} Parquet files to</source>
         <translation>Exportar {0} archivos Parquet a</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="500" />
+        <location filename="../../desktop_app/main_window.py" line="504"/>
         <source>Export Parquet</source>
         <translation>Exportar Parquet</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="500" />
+        <location filename="../../desktop_app/main_window.py" line="504"/>
+        <location filename="../../desktop_app/main_window.py" line="536"/>
         <source>Parquet files (*.parquet)</source>
         <translation>Archivos Parquet (*.parquet)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="517" />
+        <location filename="../../desktop_app/main_window.py" line="521"/>
         <source>Export failed: {0}</source>
         <translation>La exportación falló: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="520" />
+        <location filename="../../desktop_app/main_window.py" line="524"/>
         <source>Exported {0} file(s) to {1}</source>
         <translation>{0} archivo(s) exportado(s) a {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="548" />
+        <location filename="../../desktop_app/main_window.py" line="532"/>
+        <source>No finished job to catalog yet.</source>
+        <translation>Todavía no hay ningún trabajo terminado para catalogar.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/main_window.py" line="535"/>
+        <source>Save catalog</source>
+        <translation>Guardar catálogo</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/main_window.py" line="577"/>
         <source>Resume queue</source>
         <translation>Reanudar cola</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="551" />
+        <location filename="../../desktop_app/main_window.py" line="580"/>
         <source>Queue paused: no new job starts.</source>
         <translation>Cola en pausa: no empieza ningún trabajo nuevo.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="564" />
+        <location filename="../../desktop_app/main_window.py" line="593"/>
         <source>Queued again with the new options.</source>
         <translation>De nuevo en cola con las opciones nuevas.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="585" />
+        <location filename="../../desktop_app/main_window.py" line="614"/>
         <source>Parqueue: batch finished</source>
         <translation>Parqueue: lote terminado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/main_window.py" line="605" />
+        <location filename="../../desktop_app/main_window.py" line="634"/>
         <source>&lt;h3&gt;Parqueue {0}&lt;/h3&gt;&lt;p&gt;Drop files, get clean typed Parquet.&lt;/p&gt;&lt;p&gt;CSV, Excel, text and images become Parquet with a profile, through a crash-safe job queue.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Parqueue {0}&lt;/h3&gt;&lt;p&gt;Suelta archivos y obtén Parquet limpio y tipado.&lt;/p&gt;&lt;p&gt;CSV, Excel, textos e imágenes se convierten en Parquet con un perfil, mediante una cola de trabajos a prueba de fallos.&lt;/p&gt;</translation>
     </message>
@@ -526,12 +543,12 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>NoticeBar</name>
     <message>
-        <location filename="../../desktop_app/notice_bar.py" line="56" />
+        <location filename="../../desktop_app/notice_bar.py" line="56"/>
         <source>Details…</source>
         <translation>Detalles…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/notice_bar.py" line="60" />
+        <location filename="../../desktop_app/notice_bar.py" line="60"/>
         <source>Dismiss</source>
         <translation>Descartar</translation>
     </message>
@@ -539,83 +556,83 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>OptionsCard</name>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="50" />
-        <location filename="../../desktop_app/details/options_card.py" line="107" />
+        <location filename="../../desktop_app/details/options_card.py" line="50"/>
+        <location filename="../../desktop_app/details/options_card.py" line="107"/>
         <source>Detected</source>
         <translation>Detectado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="58" />
+        <location filename="../../desktop_app/details/options_card.py" line="58"/>
         <source>First row holds column names</source>
         <translation>La primera fila contiene los nombres de columna</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="59" />
+        <location filename="../../desktop_app/details/options_card.py" line="59"/>
         <source>No header row</source>
         <translation>Sin fila de encabezado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="61" />
+        <location filename="../../desktop_app/details/options_card.py" line="61"/>
         <source>. (point)</source>
         <translation>. (punto)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="62" />
+        <location filename="../../desktop_app/details/options_card.py" line="62"/>
         <source>, (comma)</source>
         <translation>, (coma)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="65" />
+        <location filename="../../desktop_app/details/options_card.py" line="65"/>
         <source>all sheets</source>
         <translation>todas las hojas</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="66" />
+        <location filename="../../desktop_app/details/options_card.py" line="66"/>
         <source>Re-run</source>
         <translation>Volver a ejecutar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="72" />
+        <location filename="../../desktop_app/details/options_card.py" line="72"/>
         <source>Encoding:</source>
         <translation>Codificación:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="73" />
+        <location filename="../../desktop_app/details/options_card.py" line="73"/>
         <source>Delimiter:</source>
         <translation>Delimitador:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="74" />
+        <location filename="../../desktop_app/details/options_card.py" line="74"/>
         <source>Header:</source>
         <translation>Encabezado:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="75" />
+        <location filename="../../desktop_app/details/options_card.py" line="75"/>
         <source>Decimal mark:</source>
         <translation>Separador decimal:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="76" />
+        <location filename="../../desktop_app/details/options_card.py" line="76"/>
         <source>Sheets:</source>
         <translation>Hojas:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="97" />
+        <location filename="../../desktop_app/details/options_card.py" line="97"/>
         <source>Available when the job has finished.</source>
         <translation>Disponible cuando el trabajo haya terminado.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="107" />
+        <location filename="../../desktop_app/details/options_card.py" line="107"/>
         <source>Detected — change and Re-run</source>
         <translation>Detectado: cámbialo y vuelve a ejecutar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="120" />
+        <location filename="../../desktop_app/details/options_card.py" line="120"/>
         <source>Detected by the processor.</source>
         <translation>Detectado por el procesador.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="121" />
+        <location filename="../../desktop_app/details/options_card.py" line="121"/>
         <source>Nothing reported yet; these are the defaults.</source>
         <translation>Aún no se ha detectado nada; estos son los valores predeterminados.</translation>
     </message>
@@ -623,32 +640,32 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>OutputTab</name>
     <message>
-        <location filename="../../desktop_app/details/output.py" line="42" />
+        <location filename="../../desktop_app/details/output.py" line="42"/>
         <source>Export this file…</source>
         <translation>Exportar este archivo…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/output.py" line="76" />
+        <location filename="../../desktop_app/details/output.py" line="76"/>
         <source>No output yet.</source>
         <translation>Aún no hay salida.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/output.py" line="78" />
+        <location filename="../../desktop_app/details/output.py" line="78"/>
         <source>Reading outputs…</source>
         <translation>Leyendo salidas…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/output.py" line="86" />
+        <location filename="../../desktop_app/details/output.py" line="86"/>
         <source>The outputs could not be read: {0}</source>
         <translation>No se pudieron leer las salidas: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/output.py" line="107" />
+        <location filename="../../desktop_app/details/output.py" line="107"/>
         <source>{0} rows</source>
         <translation>{0} filas</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/output.py" line="109" />
+        <location filename="../../desktop_app/details/output.py" line="109"/>
         <source>{0} columns</source>
         <translation>{0} columnas</translation>
     </message>
@@ -656,37 +673,37 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>PreviewTab</name>
     <message>
-        <location filename="../../desktop_app/details/preview.py" line="80" />
+        <location filename="../../desktop_app/details/preview.py" line="80"/>
         <source>Select a job to see its file.</source>
         <translation>Selecciona un trabajo para ver su archivo.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/preview.py" line="82" />
+        <location filename="../../desktop_app/details/preview.py" line="82"/>
         <source>Loading preview…</source>
         <translation>Cargando vista previa…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/preview.py" line="93" />
+        <location filename="../../desktop_app/details/preview.py" line="93"/>
         <source>No preview: {0}</source>
         <translation>Sin vista previa: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/preview.py" line="99" />
+        <location filename="../../desktop_app/details/preview.py" line="99"/>
         <source>Encoding: {0}</source>
         <translation>Codificación: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/preview.py" line="101" />
+        <location filename="../../desktop_app/details/preview.py" line="101"/>
         <source>showing the start only</source>
         <translation>solo se muestra el principio</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/preview.py" line="114" />
+        <location filename="../../desktop_app/details/preview.py" line="114"/>
         <source>{0} × {1} preview</source>
         <translation>vista previa de {0} × {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/preview.py" line="116" />
+        <location filename="../../desktop_app/details/preview.py" line="116"/>
         <source>No preview for this file.</source>
         <translation>No hay vista previa para este archivo.</translation>
     </message>
@@ -694,52 +711,52 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>ProfileModel</name>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="39" />
+        <location filename="../../desktop_app/details/profile.py" line="39"/>
         <source>Column</source>
         <translation>Columna</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="39" />
+        <location filename="../../desktop_app/details/profile.py" line="39"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="39" />
+        <location filename="../../desktop_app/details/profile.py" line="39"/>
         <source>Nulls</source>
         <translation>Nulos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="39" />
+        <location filename="../../desktop_app/details/profile.py" line="39"/>
         <source>Distinct</source>
         <translation>Distintos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="39" />
+        <location filename="../../desktop_app/details/profile.py" line="39"/>
         <source>Min</source>
         <translation>Mín.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="40" />
+        <location filename="../../desktop_app/details/profile.py" line="40"/>
         <source>Max</source>
         <translation>Máx.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="40" />
+        <location filename="../../desktop_app/details/profile.py" line="40"/>
         <source>Mean</source>
         <translation>Media</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="40" />
+        <location filename="../../desktop_app/details/profile.py" line="40"/>
         <source>Distribution</source>
         <translation>Distribución</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="40" />
+        <location filename="../../desktop_app/details/profile.py" line="40"/>
         <source>Top values</source>
         <translation>Valores más frecuentes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="93" />
+        <location filename="../../desktop_app/details/profile.py" line="93"/>
         <source>Histogram: {0} bins</source>
         <translation>Histograma: {0} intervalos</translation>
     </message>
@@ -747,32 +764,32 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>ProfileTab</name>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="173" />
+        <location filename="../../desktop_app/details/profile.py" line="173"/>
         <source>The profile appears when the job has finished.</source>
         <translation>El perfil aparece cuando el trabajo ha terminado.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="175" />
+        <location filename="../../desktop_app/details/profile.py" line="175"/>
         <source>Reading the profile…</source>
         <translation>Leyendo el perfil…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="182" />
+        <location filename="../../desktop_app/details/profile.py" line="182"/>
         <source>The profile could not be read: {0}</source>
         <translation>No se pudo leer el perfil: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="186" />
+        <location filename="../../desktop_app/details/profile.py" line="186"/>
         <source>{0} columns</source>
         <translation>{0} columnas</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="187" />
+        <location filename="../../desktop_app/details/profile.py" line="187"/>
         <source>Most frequent words</source>
         <translation>Palabras más frecuentes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="191" />
+        <location filename="../../desktop_app/details/profile.py" line="191"/>
         <source>No profile for this job.</source>
         <translation>No hay perfil para este trabajo.</translation>
     </message>
@@ -780,57 +797,57 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop_app/settings_dialog.py" line="31" />
+        <location filename="../../desktop_app/settings_dialog.py" line="31"/>
         <source>Parqueue Settings</source>
         <translation>Ajustes de Parqueue</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/settings_dialog.py" line="33" />
+        <location filename="../../desktop_app/settings_dialog.py" line="33"/>
         <source>Choose…</source>
         <translation>Elegir…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/settings_dialog.py" line="41" />
+        <location filename="../../desktop_app/settings_dialog.py" line="41"/>
         <source>Make thumbnails of pictures</source>
         <translation>Crear miniaturas de las imágenes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/settings_dialog.py" line="48" />
+        <location filename="../../desktop_app/settings_dialog.py" line="48"/>
         <source>Keep both: give the new file another name</source>
         <translation>Conservar ambos: dar otro nombre al archivo nuevo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/settings_dialog.py" line="49" />
+        <location filename="../../desktop_app/settings_dialog.py" line="49"/>
         <source>Replace the existing file</source>
         <translation>Reemplazar el archivo existente</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/settings_dialog.py" line="51" />
+        <location filename="../../desktop_app/settings_dialog.py" line="51"/>
         <source>Notify me when a batch is done</source>
         <translation>Avisarme cuando termine un lote</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/settings_dialog.py" line="54" />
+        <location filename="../../desktop_app/settings_dialog.py" line="54"/>
         <source>Output folder:</source>
         <translation>Carpeta de salida:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/settings_dialog.py" line="55" />
+        <location filename="../../desktop_app/settings_dialog.py" line="55"/>
         <source>Workers:</source>
         <translation>Trabajadores:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/settings_dialog.py" line="56" />
+        <location filename="../../desktop_app/settings_dialog.py" line="56"/>
         <source>Parquet compression:</source>
         <translation>Compresión de Parquet:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/settings_dialog.py" line="57" />
+        <location filename="../../desktop_app/settings_dialog.py" line="57"/>
         <source>Existing files:</source>
         <translation>Archivos existentes:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/settings_dialog.py" line="68" />
+        <location filename="../../desktop_app/settings_dialog.py" line="68"/>
         <source>Output folder</source>
         <translation>Carpeta de salida</translation>
     </message>
@@ -838,12 +855,12 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>StatusSummary</name>
     <message>
-        <location filename="../../desktop_app/status_bar.py" line="66" />
+        <location filename="../../desktop_app/status_bar.py" line="66"/>
         <source>Workers {0}/{1}</source>
         <translation>Trabajadores {0}/{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/status_bar.py" line="70" />
+        <location filename="../../desktop_app/status_bar.py" line="70"/>
         <source>{0} left</source>
         <translation>quedan {0}</translation>
     </message>
