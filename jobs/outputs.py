@@ -34,8 +34,13 @@ class OutputSet:
     normally keeps them unpublished until :meth:`commit` is called (usually by the processor's last step).
     """
 
-    def __init__(self, out_dir: Path, stem: str, owner: str | None = None, overwrite: bool = False) -> None:
+    def __init__(
+        self, out_dir: Path, stem: str, owner: str | None = None, overwrite: bool = False,
+        compression: str = "zstd",
+    ) -> None:
         self.out_dir = Path(out_dir)
+        # The Parquet codec the user chose travels with the set, so every writer of the job uses it.
+        self.compression = compression
         self.stem = safe_name(stem)
         # The user's explicit "replace existing outputs" setting; the default never replaces a file.
         self.overwrite = overwrite

@@ -67,7 +67,8 @@ class ProcessOptions:
         """The job's atomic output set, honouring the job tag and the user's overwrite policy."""
         from jobs.outputs import OutputSet
 
-        return OutputSet(self.out_dir, stem, owner=self.get("owner"), overwrite=self.get("overwrite") == "replace")
+        return OutputSet(self.out_dir, stem, owner=self.get("owner"), overwrite=self.get("overwrite") == "replace",
+                         compression=self.compression)
 
 
 @dataclass

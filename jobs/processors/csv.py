@@ -24,7 +24,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from jobs.outputs import OutputSet
 from jobs.processors.base import (
     ProcessingError,
     ProcessOptions,
@@ -137,12 +136,13 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
     size = source.stat().st_size
     floors = spread_kinds(source, dialect, size)
     checked = True  # validate UTF-8 while reading; on failure read bytes and decode value by value
-    with OutputSet(options.out_dir, stem, owner=options.get("owner")) as outs:
+    with options.outputs(stem) as outs:
         data_path = outs.path(".parquet")
         for _attempt in range(4):
             try:
                 attempt = _Attempt(source, dialect, floors, checked, progress)
-                outcome = write_data(attempt.batches(), attempt.schema, data_path, attempt.first)
+                outcome = write_data(attempt.batches(), attempt.schema, data_path, attempt.first,
+                                     compression=outs.compression)
                 break
             except _Restart as restart:
                 # A type changed after rows were written: start over with the final types (now known).

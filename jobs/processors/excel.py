@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jobs.outputs import OutputSet, safe_name
+from jobs.outputs import safe_name
 from jobs.processors.base import ProcessingError, ProcessOptions, ProcessResult, ProgressCallback
 from jobs.tables.infer import NumberFormat, chunk_kind, convert
 from jobs.tables.names import unique_names
@@ -144,7 +144,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
     warnings: list[str] = []
     written: list[dict[str, Any]] = []
     done = 0
-    with OutputSet(options.out_dir, _stem(source), owner=options.get("owner")) as outs:
+    with options.outputs(_stem(source)) as outs:
         for name in selected:
             progress(done, max(total, done))
             table, skipped, renamed = _shape(
@@ -169,7 +169,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
                     progress(done, max(total, done))
 
             first = table.slice(0, BATCH_ROWS).to_batches()[0]
-            outcome = write_data(batches(), table.schema, data_path, first)
+            outcome = write_data(batches(), table.schema, data_path, first, compression=outs.compression)
             summary = Summary(
                 source=source.name,
                 input_bytes=source.stat().st_size,

@@ -38,5 +38,5 @@ class Rejects:
     def first(self, n: int = 3) -> list[dict[str, object]]:
         return self._rows[:n]
 
-    def write(self, path: Path) -> None:
-        write_table(pa.Table.from_pylist(self._rows, schema=REJECTS_SCHEMA), path)
+    def write(self, path: Path, compression: str = "zstd") -> None:
+        write_table(pa.Table.from_pylist(self._rows, schema=REJECTS_SCHEMA), path, compression)

@@ -66,13 +66,14 @@ class TableOutcome:
 
 
 def write_data(
-    batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: Path, first: pa.RecordBatch | None = None
+    batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: Path, first: pa.RecordBatch | None = None,
+    compression: str = "zstd",
 ) -> TableOutcome:
     """Write the data file while profiling and sampling every batch."""
     profile = TableProfile(schema)
     sample = Sample(schema)
     dict_cols: list[str] | bool = dictionary_columns(first) if first is not None else True
-    writer = BackgroundWriter(path, schema, dict_cols)
+    writer = BackgroundWriter(path, schema, dict_cols, compression)
 
     def observe(group: list[pa.RecordBatch]) -> None:
         table = pa.Table.from_batches(group, schema=schema)  # no copy: the profile works on chunked columns
@@ -147,8 +148,8 @@ def write_side_outputs(
         "warnings": summary.warnings,
         "seconds": time.monotonic() - summary.started,
     }
-    write_record(record, outs.path(f"{suffix}_summary.parquet"), SUMMARY_SCHEMA)
-    write_table(outcome.profile.table(), outs.path(f"{suffix}_columns.parquet"))
-    write_table(outcome.sample.table(), outs.path(f"{suffix}_sample.parquet"))
+    write_record(record, outs.path(f"{suffix}_summary.parquet"), SUMMARY_SCHEMA, outs.compression)
+    write_table(outcome.profile.table(), outs.path(f"{suffix}_columns.parquet"), outs.compression)
+    write_table(outcome.sample.table(), outs.path(f"{suffix}_sample.parquet"), outs.compression)
     if rejects is not None and rejects.count:
-        rejects.write(outs.path(f"{suffix}_rejects.parquet"))
+        rejects.write(outs.path(f"{suffix}_rejects.parquet"), outs.compression)

@@ -22,11 +22,14 @@ class BackgroundWriter:
     thread come back to the caller on the next :meth:`put` or on :meth:`close`.
     """
 
-    def __init__(self, path: Path, schema: pa.Schema, dictionary_columns: list[str] | bool = True) -> None:
+    def __init__(
+        self, path: Path, schema: pa.Schema, dictionary_columns: list[str] | bool = True,
+        compression: str = COMPRESSION,
+    ) -> None:
         self._writer = pq.ParquetWriter(
             str(path),
             schema,
-            compression=COMPRESSION,
+            compression=compression,
             write_statistics=True,
             use_dictionary=dictionary_columns,
             # Larger pages cost nothing to readers and save the writer work per page.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -232,3 +233,18 @@ def test_trailing_delimiters(run_csv):
 def test_crlf_and_blank_lines(run_csv):
     run = run_csv(b"a;b\r\n1;x\r\n\r\n2;y\r\n")
     assert run.data.column("a").to_pylist() == [1, 2] and run.data.column("b").to_pylist() == ["x", "y"]
+
+
+def test_compression_and_overwrite_settings_reach_every_table_output(tmp_path: Path) -> None:
+    from jobs.processors import csv as csv_processor
+    from jobs.processors.base import ProcessOptions, no_progress
+
+    src = tmp_path / "prices.csv"
+    src.write_text("sku,price\nA1,1.5\nB2,2.25\n", encoding="utf-8")
+    out = tmp_path / "out"
+    first = csv_processor.process(src, ProcessOptions(out, {"compression": "snappy"}), no_progress)
+    for path in first.outputs:
+        assert pq.ParquetFile(path).metadata.row_group(0).column(0).compression == "SNAPPY", path.name
+    again = csv_processor.process(src, ProcessOptions(out, {"overwrite": "replace"}), no_progress)
+    assert [p.name for p in again.outputs] == [p.name for p in first.outputs]
+    assert pq.ParquetFile(again.outputs[0]).metadata.row_group(0).column(0).compression == "ZSTD"
