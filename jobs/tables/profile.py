@@ -143,6 +143,10 @@ class ColumnProfile:
     _max_len: int | None = None
     _formulas: int = 0
     _kll_offset: int = 0
+    # Values the frequent-items sketch stands for, and those it was actually fed: the top counts are scaled
+    # by their ratio, so sampling one chunk in _SAMPLE_STRIDE never inflates a count beyond what was seen.
+    _freq_seen: int = 0
+    _freq_fed: int = 0
 
     def __post_init__(self) -> None:
         if _is_numeric(self.type) or _is_temporal(self.type):
@@ -252,6 +256,9 @@ class ColumnProfile:
             self._freq = ds.frequent_items_sketch(_FREQ_LG)
             for value, n in zip(self._counts["value"].to_pylist(), self._counts["n"].to_pylist(), strict=True):
                 self._freq.update(value, n)
+            handed = int(pc.sum(self._counts["n"]).as_py() or 0)
+            self._freq_seen += handed
+            self._freq_fed += handed
             self._hll.update(self._counts["value"].combine_chunks())
             self._counts = None
 
@@ -262,17 +269,20 @@ class ColumnProfile:
         elif self._kll is None:
             mm = pc.min_max(arr)
             self._extend(mm["min"].as_py(), mm["max"].as_py())
+        valid = len(arr) - arr.null_count
+        self._freq_seen += valid
         if self._chunks % _SAMPLE_STRIDE != 1:
             return
+        self._freq_fed += valid
         # Mostly-unique columns: exact per-chunk counting is what makes profilers slow, and their top values
-        # have tiny counts anyway. One chunk in _SAMPLE_STRIDE is counted, weighted by the stride.
+        # have tiny counts anyway. One chunk in _SAMPLE_STRIDE is counted; _top scales by what was sampled.
         counts = pc.value_counts(arr)
         if len(counts) > _FEED_ALL:
             n = counts.field("counts").to_numpy()
             counts = counts.take(pa.array(np.argpartition(-n, _FEED_TOP)[:_FEED_TOP]))
         for value, c in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True):
             if value is not None:
-                self._freq.update(value, int(c) * _SAMPLE_STRIDE)
+                self._freq.update(value, int(c))
 
     def _merge_moments(self, values: np.ndarray) -> None:
         if len(values):
@@ -357,8 +367,16 @@ class ColumnProfile:
             method = "exact"
         elif self._freq is not None:
             found = self._freq.get_frequent_items(ds.frequent_items_error_type.NO_FALSE_NEGATIVES, 0)
-            items = [(it[0], it[1]) for it in sorted(found, key=lambda it: (-it[1], str(it[0])))[:TOP_N]]
-            method = f"frequent items sketch, 1 chunk in {_SAMPLE_STRIDE} counted (weighted)"
+            scale = self._freq_seen / self._freq_fed if self._freq_fed else 1.0
+            method = "frequent items sketch"
+            if scale > 1.0:
+                # A value seen once in the sampled chunks is no evidence of a repeat: in a mostly-unique column
+                # (order ids) scaling those up would list values that occur once as frequent.
+                found = [it for it in found if it[1] > 1]
+                method += (f", {self._freq_fed:,} of {self._freq_seen:,} values counted (scaled); "
+                           "single sightings left out")
+            items = [(it[0], round(it[1] * scale))
+                     for it in sorted(found, key=lambda it: (-it[1], str(it[0])))[:TOP_N]]
         else:
             items, method = [], "exact"
         top = [{"value": _render(v, self.type), "count": int(c)} for v, c in items]
