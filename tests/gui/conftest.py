@@ -32,14 +32,10 @@ WORDS = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu".spl
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Everything Parqueue writes (data, logs, outputs, settings) goes under this test's folder."""
-    path = tmp_path / "home"
-    monkeypatch.setenv("PARQUEUE_HOME", str(path))
-    for var in ("PARQUEUE_DATA_DIR", "PARQUEUE_DATA", "PARQUEUE_LOG_DIR", "PARQUEUE_OUTPUT_DIR",
-                "PARQUEUE_CONFIG_DIR", "PARQUEUE_REDIS_URL"):
-        monkeypatch.delenv(var, raising=False)
-    return path
+def home(parqueue_home: Path) -> Path:
+    """Everything Parqueue writes (data, logs, outputs, settings) goes under this test's folder
+    (the suite-wide ``parqueue_home`` fixture in tests/conftest.py sets it up)."""
+    return parqueue_home
 
 
 def write_text(path: Path, lines: int = 200, seed: int = 0) -> Path:
