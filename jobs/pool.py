@@ -130,7 +130,12 @@ class WorkerPool:
             if proc.poll() is None:
                 if sys.platform == "win32":
                     # The worker's SIGBREAK handler records its job as interrupted; terminate() would not.
-                    proc.send_signal(signal.CTRL_BREAK_EVENT)
+                    # A console event needs a console: the windowed app has none, so fall back to terminate,
+                    # and recovery hands the job back to the queue at the next start.
+                    try:
+                        proc.send_signal(signal.CTRL_BREAK_EVENT)
+                    except OSError:
+                        proc.terminate()
                 else:
                     proc.terminate()
         deadline = time.monotonic() + timeout
