@@ -12,7 +12,6 @@ import csv
 import gzip
 import io
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ import pyarrow as pa
 from jobs.processors.base import ProcessingError
 from jobs.tables.infer import NumberFormat, chunk_kind, join
 from jobs.tables.names import unique_names
+from jobs.text.encoding import bom_encoding, guess_legacy_encoding, utf16_without_bom
 
 HEAD_BYTES = 1 << 20
 DELIMITERS = (",", ";", "\t", "|")
@@ -99,15 +99,6 @@ def read_head(path: Path, compression: str | None, size: int = HEAD_BYTES) -> by
 
 
 # ---------------------------------------------------------------------------------------------- encoding
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-
-
 @dataclass(frozen=True)
 class Encoding:
     name: str  # a Python codec name; "utf-8" means "no transcoding"
@@ -116,71 +107,24 @@ class Encoding:
 
 
 def detect_encoding(head: bytes) -> Encoding:
-    for bom, name in _BOMS:
-        if head.startswith(bom):
-            return Encoding(name, len(bom), "byte-order mark")
-    if len(head) >= 4:
-        # UTF-16 without a BOM: ASCII text has a zero in every other byte.
-        even, odd = head[0:2000:2], head[1:2000:2]
-        if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
-            return Encoding("utf-16-le", 0, "zero bytes")
-        if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
-            return Encoding("utf-16-be", 0, "zero bytes")
+    """The same detection as text files (:mod:`jobs.text.encoding`), named for the CSV reader."""
+    found = bom_encoding(head)
+    if found is not None:
+        name, length = found
+        return Encoding("utf-8-sig" if name == "utf-8" else name, length, "byte-order mark")
+    utf16 = utf16_without_bom(head[:4000])
+    if utf16 is not None:
+        return Encoding(utf16, 0, "zero bytes")
     if _is_utf8(head):
         return Encoding("utf-8", 0, "valid UTF-8")
-    from charset_normalizer import from_bytes
-
-    sample = head[:200_000]
-    if _looks_western(sample):
-        return Encoding("cp1252", 0, "charset detector")
-    matches = list(from_bytes(sample))
-    for m in matches:
-        # Kana only appear in Japanese: a Japanese codec whose decoding shows them beats a Korean guess.
-        if m.encoding in _JAPANESE and _kana_share(sample, m.encoding) > 0.05:
-            return Encoding(m.encoding, 0, "charset detector")
-    if matches:
-        return Encoding(matches[0].encoding, 0, "charset detector")
+    guessed = guess_legacy_encoding(head[:200_000])
+    if guessed is not None:
+        return Encoding(guessed, 0, "charset detector")
     try:
         head.decode("cp1252")
         return Encoding("cp1252", 0, "fallback")
     except UnicodeDecodeError:
         return Encoding("latin-1", 0, "fallback")
-
-
-_JAPANESE = {"cp932", "shift_jis", "euc_jp", "euc_jis_2004", "shift_jis_2004", "iso2022_jp"}
-_WESTERN_SYMBOLS = set("€‚„…†‡‰‹›‘’“”•–—™°£§©®«»¿¡×÷µ·¦¨¯±²³´¸¹º¼½¾ ")
-
-
-def _looks_western(sample: bytes) -> bool:
-    """cp1252 text of a Western language: its accents sit inside words, one or two at a time.
-
-    Detectors cannot tell cp1252 from cp1250, mac_latin2 … on a few accented words; multi-byte text read as
-    cp1252 gives runs of three and more non-ASCII characters, which Western words do not have.
-    """
-    try:
-        text = sample.decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    run = 0
-    seen = 0
-    for ch in text:
-        if ord(ch) < 128:
-            run = 0
-            continue
-        seen += 1
-        run += 1
-        if run >= 3 or not (ch.isalpha() or ch in _WESTERN_SYMBOLS):
-            return False
-        if ch.isalpha() and "LATIN" not in unicodedata.name(ch, ""):
-            return False
-    return seen > 0
-
-
-def _kana_share(sample: bytes, encoding: str) -> float:
-    text = sample.decode(encoding, errors="ignore")
-    wide = [ch for ch in text if ord(ch) > 0x2FF]
-    kana = sum(1 for ch in wide if 0x3040 <= ord(ch) <= 0x30FF)
-    return kana / len(wide) if wide else 0.0
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -321,8 +265,9 @@ def sniff(
             codecs.lookup(encoding)
         except LookupError:
             raise ProcessingError(f"unknown encoding {encoding!r}") from None
-        bom = next((len(b) for b, n in _BOMS if head.startswith(b) and codecs.lookup(n) == codecs.lookup(
-            encoding)), 0)
+        found = bom_encoding(head)
+        wanted = codecs.lookup(re.sub(r"[-_]sig$", "", encoding)).name  # utf-8-sig is utf-8 with a BOM
+        bom = found[1] if found is not None and codecs.lookup(found[0]).name == wanted else 0
         dialect.encoding = Encoding(encoding, bom, "chosen")
     else:
         dialect.encoding = detect_encoding(head)

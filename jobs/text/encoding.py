@@ -1,16 +1,21 @@
-"""Which encoding a text file is in: byte-order marks first, strict UTF-8 next, charset-normalizer last."""
+"""Which encoding a text file is in: byte-order marks first, strict UTF-8 next, charset-normalizer last.
+
+The text processor and the CSV sniffer (:mod:`jobs.tables.sniff`) share the pieces here, so a file gets
+the same answer whichever processor reads it.
+"""
 
 from __future__ import annotations
 
 import codecs
 import threading
+import unicodedata
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
 from jobs.processors.base import ProcessingError
 
-_BOMS: tuple[tuple[bytes, str], ...] = (
+BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF8, "utf-8"),
@@ -26,7 +31,15 @@ class Detected:
     method: str  # "bom", "utf-8", "detector" or "user"
 
 
-def _utf16_without_bom(sample: bytes) -> str | None:
+def bom_encoding(sample: bytes) -> tuple[str, int] | None:
+    """(codec, BOM length) when the sample starts with a byte-order mark."""
+    for bom, enc in BOMS:
+        if sample.startswith(bom):
+            return enc, len(bom)
+    return None
+
+
+def utf16_without_bom(sample: bytes) -> str | None:
     """UTF-16 text without a BOM shows NULs on one side of nearly every ASCII character."""
     even = sample[0::2]
     odd = sample[1::2]
@@ -48,13 +61,14 @@ def detect_encoding(sample: bytes, declared: str | None = None) -> Detected:
             name = codecs.lookup(declared).name
         except LookupError:
             raise ProcessingError(f"unknown encoding {declared!r}") from None
-        bom = next((len(b) for b, enc in _BOMS if sample.startswith(b) and codecs.lookup(enc).name == name), 0)
+        found = bom_encoding(sample)
+        bom = found[1] if found and codecs.lookup(found[0]).name == name else 0
         return Detected(name, bom, "user")
-    for bom, enc in _BOMS:
-        if sample.startswith(bom):
-            return Detected(enc, len(bom), "bom")
+    found = bom_encoding(sample)
+    if found:
+        return Detected(found[0], found[1], "bom")
     if b"\x00" in sample:
-        utf16 = _utf16_without_bom(sample)
+        utf16 = utf16_without_bom(sample)
         if utf16:
             return Detected(utf16, 0, "detector")
         raise ProcessingError("looks like a binary file, not text (it contains NUL bytes)")
@@ -67,12 +81,10 @@ def detect_encoding(sample: bytes, declared: str | None = None) -> Detected:
             # Mostly valid UTF-8 with a few stray bytes: a file that changed encoding part-way. Reading it
             # as UTF-8 keeps the bulk right, and the decoder counts and reports the stray bytes.
             return Detected("utf-8", 0, "utf-8")
-    if _plausible_western(sample):
-        return Detected("cp1252", 0, "detector")
-    best = from_bytes(sample).best()
-    if best is None:
+    guessed = guess_legacy_encoding(sample)
+    if guessed is None:
         raise ProcessingError("looks like a binary file, not text (no text encoding fits it)")
-    return Detected(codecs.lookup(best.encoding).name, 0, "detector")
+    return Detected(codecs.lookup(guessed).name, 0, "detector")
 
 
 def _mostly_utf8(sample: bytes) -> bool:
@@ -82,27 +94,56 @@ def _mostly_utf8(sample: bytes) -> bool:
     return multibyte >= 4 * bad and multibyte > 0
 
 
-# Accented Latin letters and the typographic punctuation Windows editors produce.
-_WESTERN = frozenset(
-    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿœŒšŠžŽ€„“”‘’–—…«»°£§¿¡·×"
-)
+def guess_legacy_encoding(sample: bytes) -> str | None:
+    """The code page of text that is not UTF-8, or None when no text encoding fits (binary data).
+
+    charset-normalizer decides, with two tie-breaks where it guesses wrong on short samples: plain Western
+    accented text is cp1252 (it picks cp1250 or mac_latin2 for German), and text showing kana is Japanese
+    (it picks a Korean code page for Shift-JIS).
+    """
+    if _looks_western(sample):
+        return "cp1252"
+    matches = list(from_bytes(sample))
+    for match in matches:
+        if match.encoding in _JAPANESE and _kana_share(sample, match.encoding) > 0.05:
+            return str(match.encoding)
+    return str(matches[0].encoding) if matches else None
 
 
-def _plausible_western(sample: bytes) -> bool:
-    """True when the bytes read as Windows-1252 give only ordinary Western letters and punctuation.
+_JAPANESE = {"cp932", "shift_jis", "euc_jp", "euc_jis_2004", "shift_jis_2004", "iso2022_jp"}
+_WESTERN_SYMBOLS = set("€‚„…†‡‰‹›‘’“”•–—™°£§©®«»¿¡×÷µ·¦¨¯±²³´¸¹º¼½¾\xa0")
 
-    Statistical detectors cannot tell cp1252 from cp1250 or Mac Roman on short European texts (they often
-    pick cp1250 for German); a user's legacy export is overwhelmingly cp1252, so it is tried first and
-    kept only when every non-ASCII character it yields is one a Western text would contain.
+
+def _looks_western(sample: bytes) -> bool:
+    """cp1252 text of a Western language: its accents sit inside words, one or two at a time.
+
+    Multi-byte text read as cp1252 gives runs of three and more non-ASCII characters, or letters outside the
+    Latin script, which Western words do not have.
     """
     try:
         text = sample.decode("cp1252")
     except UnicodeDecodeError:
         return False
-    extended = [ch for ch in text if ord(ch) > 127]
-    if not extended:
-        return False
-    return all(ch in _WESTERN for ch in extended)
+    run = 0
+    seen = 0
+    for ch in text:
+        if ord(ch) < 128:
+            run = 0
+            continue
+        seen += 1
+        run += 1
+        if run >= 3 or not (ch.isalpha() or ch in _WESTERN_SYMBOLS):
+            return False
+        if ch.isalpha() and "LATIN" not in unicodedata.name(ch, ""):
+            return False
+    return seen > 0
+
+
+def _kana_share(sample: bytes, encoding: str) -> float:
+    text = sample.decode(encoding, errors="ignore")
+    wide = [ch for ch in text if ord(ch) > 0x2FF]
+    kana = sum(1 for ch in wide if 0x3040 <= ord(ch) <= 0x30FF)
+    return kana / len(wide) if wide else 0.0
 
 
 class CountingDecoder:
