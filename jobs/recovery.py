@@ -15,6 +15,7 @@ import psutil
 
 from jobs.queue import JobQueue
 from jobs.states import JobState, TransitionError
+from jobs.store.base import WorkerInfo
 from jobs.store.sqlite import HOST, SqliteJobStore
 
 log = logging.getLogger(__name__)
@@ -22,13 +23,11 @@ log = logging.getLogger(__name__)
 STALE_HEARTBEAT_SECONDS = 15.0
 
 
-def worker_alive(store: SqliteJobStore, worker_id: str | None, now: float | None = None) -> bool:
-    if not worker_id:
-        return False
-    now = now or time.time()
-    info = next((w for w in store.workers() if w.id == worker_id), None)
+def worker_alive(info: WorkerInfo | None, now: float | None = None) -> bool:
+    """Alive: its process exists (on this machine) and its heartbeat is fresh (on any machine)."""
     if info is None:
         return False
+    now = now or time.time()
     if info.host == HOST:
         try:
             proc = psutil.Process(info.pid)
@@ -45,8 +44,9 @@ def recover(store: SqliteJobStore, queue: JobQueue, *, check_lost: bool = False)
     """Requeue the jobs of dead workers; returns the ids queued again."""
     requeued: list[int] = []
     now = time.time()
+    workers = {w.id: w for w in store.workers()}  # one read, not one per job
     for job in store.jobs_in_states([JobState.RUNNING, JobState.PAUSED]):
-        if worker_alive(store, job.worker, now):
+        if worker_alive(workers.get(job.worker or ""), now):
             continue
         try:
             store.transition(job.id, JobState.INTERRUPTED, error="its worker stopped (crash, kill or power loss)")
@@ -71,8 +71,8 @@ def recover(store: SqliteJobStore, queue: JobQueue, *, check_lost: bool = False)
     if check_lost:
         requeued.extend(resubmit_lost(store, queue))
     # Workers that died without unregistering leave rows behind; drop the dead ones.
-    for info in store.workers():
-        if not worker_alive(store, info.id, now):
+    for info in workers.values():
+        if not worker_alive(info, now):
             store.forget_worker(info.id)
     return requeued
 

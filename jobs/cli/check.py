@@ -72,7 +72,7 @@ def execute(args: argparse.Namespace) -> int:
     if store is not None:
         now = time.time()
         workers = store.workers()
-        alive = [w for w in workers if worker_alive(store, w.id, now)]
+        alive = [w for w in workers if worker_alive(w, now)]
         busy = sum(1 for w in alive if w.job_id is not None)
         if alive:
             line(True, "workers", f"{len(alive)} alive, {busy} busy")
