@@ -30,7 +30,7 @@ from jobs.processors.base import (
     ProcessResult,
     ProgressCallback,
 )
-from jobs.tables.infer import ARROW_TYPES, FALSE_TOKENS, NULL_TOKENS, TRUE_TOKENS, ColumnTyper, convert
+from jobs.tables.infer import ARROW_TYPES, FALSE_TOKENS, NULL_TOKENS, TRUE_TOKENS, ColumnTyper
 from jobs.tables.rejects import Rejects
 from jobs.tables.report import Summary, write_data, write_side_outputs
 from jobs.tables.sniff import COMPRESSIONS, Dialect, describe, magic_kind, read_head, sniff, zip_kind
@@ -142,7 +142,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
             try:
                 attempt = _Attempt(source, dialect, floors, checked, progress)
                 outcome = write_data(attempt.batches(), attempt.schema, data_path, attempt.first,
-                                     compression=outs.compression)
+                                     compression=outs.compression, scratch=lambda tag: outs.path(f".{tag}"))
                 break
             except _Restart as restart:
                 # A type changed after rows were written: start over with the final types (now known).
@@ -330,7 +330,11 @@ class _Attempt:
         self._batches = prefetch(_parsed(self._reader, self._stream))
         self.rows = 0
         # The first chunk decides the schema (with the floors): read it before the writer opens.
-        self.first = self._first_batch()
+        try:
+            self.first = self._first_batch()
+        except BaseException:  # a cancel in the first chunk: stop the reading thread too
+            self.close()
+            raise
         self.schema = pa.schema([(t.name, ARROW_TYPES[t.target]) for t in self.typers])
 
     def _next_text(self) -> pa.RecordBatch | None:
@@ -359,14 +363,24 @@ class _Attempt:
         return batch
 
     def _convert(self, batch: pa.RecordBatch) -> list[pa.Array] | None:
-        out: list[pa.Array] | None = []
-        for typer, arr in zip(self.typers, batch.columns, strict=True):
-            typed = typer.convert(arr, self.rows + 1)
-            if typed is None:
-                out = None
-            elif out is not None:
-                out.append(typed)
-        return out
+        """The chunk converted; None when a column needs a wider type that the rows written cannot take.
+
+        A wider type that the written rows give by a plain cast (integers to text, when every integer so far
+        was written exactly as Arrow writes it) changes the schema from this chunk on: the writer splices.
+        """
+        before = [t.target for t in self.typers]
+        out = [typer.convert(arr, self.rows + 1) for typer, arr in zip(self.typers, batch.columns, strict=True)]
+        if all(typed is not None for typed in out):
+            return out  # type: ignore[return-value]
+        if not all(t.widens_in_place(old) for t, old in zip(self.typers, before, strict=True)):
+            return None
+        self.schema = pa.schema([(t.name, ARROW_TYPES[t.target]) for t in self.typers])
+        for t, old in zip(self.typers, before, strict=True):
+            if t.target != old:
+                log.info("%s: column %r widens from %s to %s at row %d, in place",
+                         self.source.name, t.name, old, t.target, self.rows + 1)
+        return [typed if typed is not None else t.convert_widened(arr)
+                for t, arr, typed in zip(self.typers, batch.columns, out, strict=True)]
 
     def _first_batch(self) -> pa.RecordBatch | None:
         batch = self._next_text()
@@ -375,9 +389,10 @@ class _Attempt:
         if batch is None:
             self._finish(None)
             return None
-        columns = self._convert(batch)
-        if columns is None:  # nothing written yet: the first chunk simply sets the types
-            columns = [convert(arr, t.target, t.fmt) for t, arr in zip(self.typers, batch.columns, strict=True)]
+        typed = [t.convert(arr, 1) for t, arr in zip(self.typers, batch.columns, strict=True)]
+        # Nothing written yet: the first chunk simply sets the types.
+        columns = [c if c is not None else t.convert_widened(arr)
+                   for t, arr, c in zip(self.typers, batch.columns, typed, strict=True)]
         self._pending: pa.RecordBatch | None = batch
         self.rows += batch.num_rows
         schema = pa.schema([(t.name, ARROW_TYPES[t.target]) for t in self.typers])
@@ -404,6 +419,9 @@ class _Attempt:
             self.close()
 
     def close(self) -> None:
+        # The reading thread may be waiting for the parser (see InputStream): wake it with end-of-file first,
+        # or stopping it would wait for ever.
+        self._stream.release()
         self._batches.close()  # stops the reading thread
         self._stream.close()
 

@@ -341,10 +341,26 @@ class ColumnTyper:
     widenings: list[Widening] = field(default_factory=list)
     _max_abs_int: int = 0
     _nulls: bool = False  # a null token was seen: skip the optimistic plain cast
+    # Every value converted to the target so far is exactly what casting it back to text gives ("17", not
+    # "+17" or "NA"): then a later change to text can cast the rows already written instead of reading the
+    # file again. Followed for the kinds whose text form is unique (integers, dates, empty columns).
+    exact_text: bool = True
 
     @property
     def target(self) -> str:
         return join(self.kind, self.floor)
+
+    def widens_in_place(self, old: str) -> bool:
+        """Whether values already converted to ``old`` give the current target's values by a plain cast."""
+        new = self.target
+        if new == old:
+            return True
+        if old == "null":
+            return new != "string" or self.exact_text
+        if new == "string":
+            return old in ("int", "date") and self.exact_text
+        # int → float is exact (an integer a float would round makes the column text, see _widen).
+        return (old, new) in (("int", "float"), ("date", "timestamp"))
 
     def observe(self, arr: pa.Array, first_row: int) -> None:
         """Follow ``kind`` over one chunk; ``first_row``: 1-based data row number of ``arr[0]``."""
@@ -364,7 +380,7 @@ class ColumnTyper:
             self.observe(arr, first_row)
             if self.target != target:
                 return None
-            return convert(arr, target, self.fmt)
+            return self._written(arr, convert(arr, target, self.fmt))
         if target == "string":
             return convert(arr, "string", self.fmt)
         try:
@@ -373,6 +389,16 @@ class ColumnTyper:
             self._widen(arr, first_row)
             return None
         self._track(arr, typed, target)
+        return self._written(arr, typed)
+
+    def convert_widened(self, arr: pa.Array) -> pa.Array:
+        """The chunk :meth:`convert` refused, converted to the new (wider) target: it fits by construction."""
+        return self._written(arr, convert(arr, self.target, self.fmt))
+
+    def _written(self, arr: pa.Array, typed: pa.Array) -> pa.Array:
+        """``typed`` is what the output holds for ``arr``: follow whether it still spells the text exactly."""
+        if self.exact_text:
+            self.exact_text = _spells_exactly(arr, typed, self.target)
         return typed
 
     def _track(self, arr: pa.Array, typed: pa.Array, kind: str) -> None:
@@ -396,6 +422,30 @@ class ColumnTyper:
         self.kind = new
         if new in ("int", "float"):
             self._track(arr, convert(arr, new, self.fmt), new)
+
+
+_POW10 = np.array([10**k for k in range(1, 20)], np.uint64)
+
+
+def _spells_exactly(text: pa.Array, typed: pa.Array, kind: str) -> bool:
+    """Whether casting ``typed`` back to text gives ``text`` exactly (nulls: only from "").
+
+    Compared by total length, without building the text: every spelling Arrow accepts for a value is at least
+    as long as the canonical one ("+17", "-0", "NA" for null are longer), so equal totals mean equal values.
+    """
+    if kind not in ("int", "date", "null"):
+        return False
+    view = _text_view(text)
+    total = int(view.lengths.sum()) if view is not None else int(pc.sum(pc.binary_length(text)).as_py() or 0)
+    if kind == "null":
+        return total == 0
+    valid = len(typed) - typed.null_count
+    if kind == "date":
+        return total == 10 * valid  # Arrow reads dates as YYYY-MM-DD only
+    values = typed.to_numpy(zero_copy_only=False) if not typed.null_count else pc.drop_null(typed).to_numpy()
+    magnitude = np.abs(values).view(np.uint64)  # |INT64_MIN| wraps, and reads right as unsigned
+    digits = np.searchsorted(_POW10, magnitude, side="right") + 1
+    return total == int(digits.sum()) + int((values < 0).sum())
 
 
 def _fits(arr: pa.Array, kind: str, fmt: NumberFormat) -> bool:

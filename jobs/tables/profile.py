@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import datasketches as ds
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from jobs.tables.hll import RELATIVE_STD_ERROR, HyperLogLog
 
@@ -31,6 +33,7 @@ _KLL_FULL = 1 << 16
 # Past the first _KLL_FULL values, one in _KLL_STRIDE feeds the sketch: feeding costs ~25 ns a value, and 1 GB
 # still feeds ~700k values a column, whose sampling error (~0.06 % of rank) is small beside KLL's own (~1.3 %).
 _KLL_STRIDE = 8
+_RETYPE_ROWS = 64 * 1024  # rows per update when a changed column is profiled again (as write_data feeds it)
 _MERGE_EVERY = 8  # chunks whose exact value counts are merged in one aggregation
 
 COLUMNS_SCHEMA = pa.schema(
@@ -411,6 +414,20 @@ class TableProfile:
     def update(self, batch: pa.RecordBatch | pa.Table) -> None:
         for col, arr in zip(self.columns, batch.columns, strict=True):
             col.update(arr)
+
+    def retype(self, schema: pa.Schema, segments: list[Path]) -> None:
+        """Columns whose type changed in ``schema`` start over, fed the rows in ``segments`` (Parquet files)."""
+        changed = [i for i, (col, f) in enumerate(zip(self.columns, schema, strict=True)) if col.type != f.type]
+        if not changed:
+            return
+        names = [schema.field(i).name for i in changed]
+        fresh = {i: ColumnProfile(schema.field(i).name, schema.field(i).type) for i in changed}
+        for path in segments:
+            for batch in pq.ParquetFile(str(path)).iter_batches(batch_size=_RETYPE_ROWS, columns=names):
+                for i, arr in zip(changed, batch.columns, strict=True):
+                    fresh[i].update(arr.cast(schema.field(i).type))
+        for i, col in fresh.items():
+            self.columns[i] = col
 
     def table(self) -> pa.Table:
         return pa.Table.from_pylist([c.result() for c in self.columns], schema=COLUMNS_SCHEMA)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +18,11 @@ from jobs.parquet_io import write_record, write_table
 from jobs.tables.profile import TableProfile
 from jobs.tables.rejects import Rejects
 from jobs.tables.sample import Sample
+from jobs.tables.splice import Segment, SpliceError, rewrite, splice
 from jobs.tables.threads import Worker
-from jobs.tables.writer import BackgroundWriter
+from jobs.tables.writer import BackgroundWriter, writer_options
+
+log = logging.getLogger(__name__)
 
 PROFILE_ROWS = 64 * 1024
 
@@ -67,44 +73,87 @@ class TableOutcome:
 
 def write_data(
     batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: Path, first: pa.RecordBatch | None = None,
-    compression: str = "zstd",
+    compression: str = "zstd", scratch: Callable[[str], Path] | None = None,
 ) -> TableOutcome:
-    """Write the data file while profiling and sampling every batch."""
+    """Write the data file while profiling and sampling every batch.
+
+    A batch may come with a wider schema than the batches before it: a column changed type late, and the caller
+    guarantees that the rows already written give the new type's values by a plain cast. The rows so far then
+    become a segment, the profile of the changed columns is rebuilt from it, and the segments are spliced into
+    ``path`` at the end (:mod:`jobs.tables.splice`). ``scratch(tag)``: where such temporary files go.
+    """
+    scratch = scratch or (lambda tag: path.with_name(f"{path.name}.{tag}"))
     profile = TableProfile(schema)
     sample = Sample(schema)
     dict_cols: list[str] | bool = dictionary_columns(first) if first is not None else True
-    writer = BackgroundWriter(path, schema, dict_cols, compression)
+    options = writer_options(dict_cols, compression)
+    segments: list[Segment] = []
+    current = path
+    writer = BackgroundWriter(current, schema, dict_cols, compression)
 
     def observe(group: list[pa.RecordBatch]) -> None:
-        table = pa.Table.from_batches(group, schema=schema)  # no copy: the profile works on chunked columns
+        table = pa.Table.from_batches(group)  # no copy: the profile works on chunked columns
         profile.update(table)
         for batch in group:
             sample.offer(batch)
 
     # Three threads: this one converts, one profiles, one encodes and compresses.
-    profiler: Worker[list[pa.RecordBatch]] = Worker(observe, depth=2, name="profile")
+    profiler: Worker[Callable[[], None]] = Worker(lambda job: job(), depth=2, name="profile")
     rows = 0
     group: list[pa.RecordBatch] = []
     group_rows = 0
     try:
         for batch in batches:
+            if batch.schema != schema:
+                if group:
+                    profiler.submit(partial(observe, group))
+                    group, group_rows = [], 0
+                writer.close()
+                if current == path:  # the output's name is for the spliced file
+                    current = scratch("segment0")
+                    os.replace(path, current)
+                segments.append(Segment(current, schema))
+                profiler.submit(partial(_retype, profile, sample, batch.schema, list(segments)))
+                schema = batch.schema
+                current = scratch(f"segment{len(segments)}")
+                writer = BackgroundWriter(current, schema, dict_cols, compression)
             writer.put(batch)
             rows += batch.num_rows
             # The profile costs per call as well as per row: give it fewer, larger batches.
             group.append(batch)
             group_rows += batch.num_rows
             if group_rows >= PROFILE_ROWS:
-                profiler.submit(group)
+                profiler.submit(partial(observe, group))
                 group, group_rows = [], 0
         if group:
-            profiler.submit(group)
+            profiler.submit(partial(observe, group))
         profiler.finish()
     except BaseException:
         profiler.abort()
         writer.abort()
         raise
     writer.close()
+    if segments:
+        segments.append(Segment(current, schema))
+        _join(segments, path, scratch, options)
     return TableOutcome(rows=rows, profile=profile, sample=sample, data_path=path)
+
+
+def _retype(profile: TableProfile, sample: Sample, schema: pa.Schema, segments: list[Segment]) -> None:
+    """Columns that changed type: the sample cast, and their profile rebuilt from the rows written so far."""
+    sample.retype(schema)
+    profile.retype(schema, [seg.path for seg in segments])
+
+
+def _join(segments: list[Segment], path: Path, scratch: Callable[[str], Path], options: dict[str, Any]) -> None:
+    try:
+        splice(segments, path, lambda i: scratch(f"patch{i}"), options)
+    except SpliceError as exc:
+        # Unexpected layout in a piece: the slow, general way (decode, cast and encode every row).
+        log.warning("splicing %s failed (%s); rewriting it", path.name, exc)
+        rewrite(segments, path, options)
+    for seg in segments:
+        seg.path.unlink(missing_ok=True)
 
 
 @dataclass

@@ -44,6 +44,11 @@ class Sample:
         self._keys = all_keys
         self._rows = all_rows.combine_chunks()
 
+    def retype(self, schema: pa.Schema) -> None:
+        """Columns widened to ``schema`` (a lossless cast, see :func:`jobs.tables.report.write_data`)."""
+        self.schema = schema
+        self._rows = self._rows.cast(schema)
+
     def table(self) -> pa.Table:
         """The sampled rows in file order of their keys' arrival (stable for a given seed and input)."""
         return self._rows

@@ -160,10 +160,14 @@ class InputStream(io.RawIOBase):
         finally:
             again.close()
 
-    def close(self) -> None:
-        with self._turn:  # a reading thread waiting for the parser gets end-of-file
+    def release(self) -> None:
+        """From now on every read returns end-of-file: wakes a reading thread waiting for the parser."""
+        with self._turn:
             self._released = True
             self._turn.notify_all()
+
+    def close(self) -> None:
+        self.release()
         if self.closed:
             return
         try:

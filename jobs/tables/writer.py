@@ -6,6 +6,7 @@ import contextlib
 import queue
 import threading
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -13,6 +14,18 @@ import pyarrow.parquet as pq
 from jobs.parquet_io import COMPRESSION, ROW_GROUP_ROWS
 
 _STOP = object()
+
+
+def writer_options(dictionary_columns: list[str] | bool = True, compression: str = COMPRESSION) -> dict[str, Any]:
+    """The ParquetWriter settings of a table's data file (also used for the columns a splice re-encodes)."""
+    return {
+        "compression": compression,
+        "write_statistics": True,
+        "use_dictionary": dictionary_columns,
+        # Larger pages cost nothing to readers and save the writer work per page.
+        "data_page_size": 1 << 20,
+        "write_batch_size": 64 * 1024,
+    }
 
 
 class BackgroundWriter:
@@ -26,16 +39,7 @@ class BackgroundWriter:
         self, path: Path, schema: pa.Schema, dictionary_columns: list[str] | bool = True,
         compression: str = COMPRESSION,
     ) -> None:
-        self._writer = pq.ParquetWriter(
-            str(path),
-            schema,
-            compression=compression,
-            write_statistics=True,
-            use_dictionary=dictionary_columns,
-            # Larger pages cost nothing to readers and save the writer work per page.
-            data_page_size=1 << 20,
-            write_batch_size=64 * 1024,
-        )
+        self._writer = pq.ParquetWriter(str(path), schema, **writer_options(dictionary_columns, compression))
         self._queue: queue.Queue[object] = queue.Queue(maxsize=1)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="parquet-writer", daemon=True)

@@ -1,0 +1,226 @@
+"""One Parquet file assembled from the column chunks of others, without decoding or re-encoding them.
+
+When a column turns out late to need a wider type (an integer column with "ABC-17" at 90 %), the rows already
+written hold it as the narrower type. Re-encoding them all would cost most of a second pass (Parquet encoding
+and zstd are ~40 % of the CPU of a table job); yet every other column's bytes are already final. So the rows
+are kept in *segments*, each a complete Parquet file with its own schema; at the end the columns a segment holds
+in an older type are re-encoded alone (read, cast, written with the same row groups) into a *patch* file, and the
+output is spliced together: each row group's column chunks copied byte for byte from the segment, or from the
+patch for the changed columns, behind one footer (the last segment's schema) with the offsets moved.
+
+Only pyarrow writes the pieces; this module moves bytes and rewrites the footer's offset and size fields
+(:mod:`jobs.tables.thrift`). Page indexes and bloom filters, whose offsets would also move, are not written by
+the table writer; a piece that has them is refused rather than spliced wrong.
+"""
+
+from __future__ import annotations
+
+import logging
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from jobs.tables import thrift
+from jobs.tables.thrift import T_I16, T_I64, Struct
+
+log = logging.getLogger(__name__)
+
+MAGIC = b"PAR1"
+_COPY_BLOCK = 8 << 20
+
+# Field ids of parquet.thrift.
+_FMD_NUM_ROWS, _FMD_ROW_GROUPS = 3, 4
+_RG_COLUMNS, _RG_TOTAL_BYTE_SIZE, _RG_NUM_ROWS, _RG_FILE_OFFSET, _RG_TOTAL_COMPRESSED, _RG_ORDINAL = 1, 2, 3, 5, 6, 7
+_CC_FILE_OFFSET, _CC_META = 2, 3
+_CC_PAGE_INDEX = (4, 5, 6, 7)  # offset index and column index offsets and lengths
+_MD_UNCOMPRESSED, _MD_COMPRESSED, _MD_DATA_PAGE, _MD_INDEX_PAGE, _MD_DICT_PAGE = 6, 7, 9, 10, 11
+_MD_BLOOM = (14, 15)
+
+
+class SpliceError(RuntimeError):
+    """A piece cannot be spliced (unexpected layout); the caller falls back to rewriting."""
+
+
+@dataclass
+class Segment:
+    """A finished Parquet file holding consecutive rows of the output, and the schema it was written with."""
+
+    path: Path
+    schema: pa.Schema
+
+
+def read_footer(path: Path) -> Struct:
+    with open(path, "rb") as fh:
+        fh.seek(0, 2)
+        size = fh.tell()
+        if size < 12:
+            raise SpliceError(f"{path.name} is too short for a Parquet file")
+        fh.seek(size - 8)
+        tail = fh.read(8)
+        if tail[4:] != MAGIC:
+            raise SpliceError(f"{path.name} does not end like a Parquet file")
+        (length,) = struct.unpack("<i", tail[:4])
+        fh.seek(size - 8 - length)
+        return thrift.decode(fh.read(length))
+
+
+def _chunk_range(meta: Struct) -> tuple[int, int]:
+    """Where a column chunk's pages start, and their total size (page headers included)."""
+    start = meta.get_value(_MD_DATA_PAGE)
+    dictionary = meta.get_value(_MD_DICT_PAGE)
+    if dictionary is not None and 0 < dictionary < start:
+        start = dictionary
+    return start, meta.get_value(_MD_COMPRESSED)
+
+
+def _check_plain(chunk: Struct) -> None:
+    meta = chunk.get_value(_CC_META)
+    if meta is None or any(fid in chunk for fid in _CC_PAGE_INDEX) or any(fid in meta for fid in _MD_BLOOM):
+        raise SpliceError("a column chunk has a page index or bloom filter, or no metadata")
+
+
+def write_patch(
+    segment: Segment, final: pa.Schema, changed: list[str], path: Path, writer_options: dict[str, object]
+) -> None:
+    """The ``changed`` columns of ``segment`` cast to their ``final`` types, with the segment's row groups."""
+    source = pq.ParquetFile(str(segment.path))
+    schema = pa.schema([final.field(name) for name in changed])
+    options = dict(writer_options)
+    if isinstance(options.get("use_dictionary"), list):
+        options["use_dictionary"] = [n for n in options["use_dictionary"] if n in changed]  # type: ignore[union-attr]
+    with pq.ParquetWriter(str(path), schema, **options) as writer:  # type: ignore[arg-type]
+        for i in range(source.num_row_groups):
+            table = source.read_row_group(i, columns=changed).cast(schema)
+            writer.write_table(table, row_group_size=max(1, table.num_rows))
+
+
+def splice(
+    segments: list[Segment],
+    out: Path,
+    patch_path: Callable[[int], Path],
+    writer_options: dict[str, object],
+) -> int:
+    """Write ``out`` from ``segments`` (in row order); the last segment's schema is the output's. Returns rows.
+
+    ``patch_path(i)``: a scratch path for segment ``i``'s re-encoded columns (removed here after use).
+    """
+    final = segments[-1].schema
+    row_groups: list[Struct] = []
+    total_rows = 0
+    with open(out, "wb") as sink:
+        sink.write(MAGIC)
+        for i, segment in enumerate(segments):
+            if segment.schema.names != final.names:
+                raise SpliceError("segments with different columns")
+            changed = [f.name for f, g in zip(segment.schema, final, strict=True) if f.type != g.type]
+            footer = read_footer(segment.path)
+            patch: Struct | None = None
+            patch_file = None
+            if changed:
+                patch_file = patch_path(i)
+                write_patch(segment, final, changed, patch_file, writer_options)
+                patch = read_footer(patch_file)
+            try:
+                total_rows += _copy_row_groups(
+                    sink, segment.path, footer, patch_file, patch, [final.names.index(c) for c in changed],
+                    row_groups,
+                )
+            finally:
+                if patch_file is not None:
+                    patch_file.unlink(missing_ok=True)
+        template = read_footer(segments[-1].path)
+        template.set_value(_FMD_NUM_ROWS, T_I64, total_rows)
+        template[_FMD_ROW_GROUPS].value.items = row_groups
+        body = thrift.encode(template)
+        sink.write(body)
+        sink.write(struct.pack("<i", len(body)))
+        sink.write(MAGIC)
+    return total_rows
+
+
+def _copy_row_groups(
+    sink: object, seg_path: Path, footer: Struct, patch_path: Path | None, patch: Struct | None,
+    patched: list[int], row_groups: list[Struct],
+) -> int:
+    seg_groups = footer.get_value(_FMD_ROW_GROUPS).items
+    patch_groups = patch.get_value(_FMD_ROW_GROUPS).items if patch is not None else []
+    if patch is not None and len(patch_groups) != len(seg_groups):
+        raise SpliceError("the patch's row groups do not line up with the segment's")
+    rows = 0
+    with open(seg_path, "rb") as seg, (open(patch_path, "rb") if patch_path else _Nothing()) as pat:
+        for g, group in enumerate(seg_groups):
+            columns: list[Struct] = list(group.get_value(_RG_COLUMNS).items)
+            sources = [seg] * len(columns)
+            if patch is not None:
+                pgroup = patch_groups[g]
+                if pgroup.get_value(_RG_NUM_ROWS) != group.get_value(_RG_NUM_ROWS):
+                    raise SpliceError("the patch's row groups do not line up with the segment's")
+                for k, index in enumerate(patched):
+                    columns[index] = pgroup.get_value(_RG_COLUMNS).items[k]
+                    sources[index] = pat
+            moved: list[Struct] = []
+            start_of_group = sink.tell()  # type: ignore[attr-defined]
+            compressed = uncompressed = 0
+            for chunk, src in zip(columns, sources, strict=True):
+                _check_plain(chunk)
+                meta: Struct = chunk.get_value(_CC_META)
+                start, size = _chunk_range(meta)
+                delta = sink.tell() - start  # type: ignore[attr-defined]
+                _copy(src, sink, start, size)
+                for fid in (_MD_DATA_PAGE, _MD_INDEX_PAGE, _MD_DICT_PAGE):
+                    if meta.get_value(fid):
+                        meta.set_value(fid, T_I64, meta.get_value(fid) + delta)
+                if chunk.get_value(_CC_FILE_OFFSET):
+                    chunk.set_value(_CC_FILE_OFFSET, T_I64, chunk.get_value(_CC_FILE_OFFSET) + delta)
+                compressed += size
+                uncompressed += meta.get_value(_MD_UNCOMPRESSED)
+                moved.append(chunk)
+            group[_RG_COLUMNS].value.items = moved
+            group.set_value(_RG_FILE_OFFSET, T_I64, start_of_group)
+            group.set_value(_RG_TOTAL_COMPRESSED, T_I64, compressed)
+            group.set_value(_RG_TOTAL_BYTE_SIZE, T_I64, uncompressed)
+            if _RG_ORDINAL in group:  # optional (used by encryption): renumbered, or dropped past an i16
+                if len(row_groups) < 1 << 15:
+                    group.set_value(_RG_ORDINAL, T_I16, len(row_groups))
+                else:
+                    del group[_RG_ORDINAL]
+            row_groups.append(group)
+            rows += group.get_value(_RG_NUM_ROWS)
+    return rows
+
+
+def _copy(src: object, sink: object, start: int, size: int) -> None:
+    src.seek(start)  # type: ignore[attr-defined]
+    left = size
+    while left:
+        block = src.read(min(left, _COPY_BLOCK))  # type: ignore[attr-defined]
+        if not block:
+            raise SpliceError("a piece is shorter than its footer says")
+        sink.write(block)  # type: ignore[attr-defined]
+        left -= len(block)
+
+
+class _Nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def rewrite(segments: list[Segment], out: Path, writer_options: dict[str, object]) -> int:
+    """The general way to the same file: decode every row group, cast it, encode it again."""
+    final = segments[-1].schema
+    rows = 0
+    with pq.ParquetWriter(str(out), final, **writer_options) as writer:  # type: ignore[arg-type]
+        for segment in segments:
+            source = pq.ParquetFile(str(segment.path))
+            for i in range(source.num_row_groups):
+                table = source.read_row_group(i).cast(final)
+                writer.write_table(table, row_group_size=max(1, table.num_rows))
+                rows += table.num_rows
+    return rows

@@ -1,0 +1,235 @@
+"""A column that changes type late: spliced in place when the written rows allow it, read again when not.
+
+Every case is checked against the other way of getting there (starting over with the final types), on the
+Parquet that comes out: schema, every value, and the profile of the changed column against pandas.
+"""
+
+from __future__ import annotations
+
+import logging
+import struct
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from jobs.tables import thrift
+from jobs.tables.infer import ColumnTyper
+from jobs.tables.splice import Segment, SpliceError, rewrite, splice
+from jobs.tables.writer import writer_options
+
+ROWS = 400_000  # two or three chunks, under the size where blocks spread over the file are looked at first
+
+
+def _csv(rows: int, cell) -> bytes:
+    lines = ["n,qty,day,label"]
+    for i in range(rows):
+        lines.append(f"{i},{cell(i, 'qty')},{cell(i, 'day')},item {i}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _plain(i: int, col: str) -> str:
+    return str(i % 500) if col == "qty" else f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}"
+
+
+def _started_over(monkeypatch, run_csv, data: bytes, name: str):
+    """The same file through the other path: no widening in place, so the conversion starts over."""
+    with monkeypatch.context() as m:
+        m.setattr(ColumnTyper, "widens_in_place", lambda self, old: self.target == old)
+        return run_csv(data, name=name)
+
+
+def _spliced(caplog) -> bool:
+    return any("in place" in r.getMessage() for r in caplog.records)
+
+
+def _profile_matches_pandas(run, column: str) -> None:
+    s = run.data.column(column).to_pandas()
+    prof = run.columns[column]
+    assert prof["type"] == str(run.data.schema.field(column).type)
+    assert prof["count"] == len(s) and prof["nulls"] == int(s.isna().sum())
+    assert prof["distinct"] == s.nunique()
+    expected_top = s.value_counts().sort_values(ascending=False)
+    top = prof["top_values"]
+    assert top[0]["count"] == int(expected_top.iloc[0])
+    assert all(int(expected_top[str(t["value"])]) == t["count"] for t in top)
+    if prof["type"] == "string":
+        lengths = s.dropna().str.len()
+        assert (prof["min_length"], prof["max_length"]) == (lengths.min(), lengths.max())
+        assert (prof["min"], prof["max"]) == (s.dropna().min(), s.dropna().max())
+
+
+def test_text_late_in_an_integer_column_is_spliced(run_csv, monkeypatch, caplog):
+    at = 360_000
+    data = _csv(ROWS, lambda i, c: "ABC-17" if (c == "qty" and i == at) else _plain(i, c))
+    with caplog.at_level(logging.INFO, logger="jobs.processors.csv"):
+        run = run_csv(data)
+    assert _spliced(caplog)
+    other = _started_over(monkeypatch, run_csv, data, "again.csv")
+    t = run.data
+    assert t.schema.field("qty").type == pa.string() and t.schema.field("day").type == pa.date32()
+    assert t.equals(other.data)
+    assert t.column("qty")[at].as_py() == "ABC-17" and t.column("qty")[0].as_py() == "0"
+    warning = next(w for w in run.result.warnings if "qty" in w)
+    assert f"row {at + 1}" in warning and "'ABC-17'" in warning
+    _profile_matches_pandas(run, "qty")
+    assert run.sample.schema == t.schema and run.sample.equals(other.sample)
+    # The spliced file is ordinary Parquet to every reader, and nothing temporary is left beside it.
+    path = run.result.outputs[0]
+    assert duckdb.sql(f"SELECT count(*), count(DISTINCT qty) FROM '{path}'").fetchall()[0] == (ROWS, 501)
+    assert pl.read_parquet(path)["qty"][at] == "ABC-17"
+    assert not [p.name for p in run.out_dir.iterdir() if p.name.startswith(".") or "partial" in p.name]
+
+
+def test_number_late_in_an_integer_column_is_spliced(run_csv, monkeypatch, caplog):
+    at = 350_000
+    data = _csv(ROWS, lambda i, c: "3.25" if (c == "qty" and i == at) else _plain(i, c))
+    with caplog.at_level(logging.INFO, logger="jobs.processors.csv"):
+        run = run_csv(data)
+    assert _spliced(caplog)
+    t = run.data
+    assert t.schema.field("qty").type == pa.float64()
+    assert t.equals(_started_over(monkeypatch, run_csv, data, "again.csv").data)
+    prof = run.columns["qty"]
+    s = t.column("qty").to_pandas()
+    assert prof["mean"] == pytest.approx(s.mean()) and prof["std"] == pytest.approx(s.std())
+    assert float(prof["min"]) == s.min() and float(prof["max"]) == s.max()
+
+
+def test_two_columns_widen_at_different_rows(run_csv, monkeypatch, caplog):
+    def cell(i: int, c: str) -> str:
+        if c == "qty" and i == 200_000:
+            return "2.5"
+        if c == "day" and i == 330_000:
+            return "TBD"
+        return _plain(i, c)
+
+    data = _csv(ROWS, cell)
+    with caplog.at_level(logging.INFO, logger="jobs.processors.csv"):
+        run = run_csv(data)
+    assert _spliced(caplog)
+    t = run.data
+    assert t.schema.field("qty").type == pa.float64() and t.schema.field("day").type == pa.string()
+    assert t.equals(_started_over(monkeypatch, run_csv, data, "again.csv").data)
+    assert t.column("day")[0].as_py() == "2024-01-01" and t.column("day")[330_000].as_py() == "TBD"
+    _profile_matches_pandas(run, "day")
+    assert len([w for w in run.result.warnings if "row " in w]) == 2
+
+
+def test_a_change_the_written_rows_cannot_take_starts_over(run_csv, caplog):
+    # "NA" became null in the integer column; as text it must stay "NA", which only reading again gives.
+    def cell(i: int, c: str) -> str:
+        if c == "qty" and i == 5:
+            return "NA"
+        if c == "qty" and i == 380_000:
+            return "ABC-17"
+        return _plain(i, c)
+
+    with caplog.at_level(logging.INFO, logger="jobs.processors.csv"):
+        run = run_csv(_csv(ROWS, cell))
+    assert not _spliced(caplog)
+    qty = run.data.column("qty")
+    assert qty.type == pa.string() and qty[5].as_py() == "NA" and qty[380_000].as_py() == "ABC-17"
+
+
+# ------------------------------------------------------------------------------------------------ the splice
+def _footer_bytes(path: Path) -> bytes:
+    raw = path.read_bytes()
+    (n,) = struct.unpack("<i", raw[-8:-4])
+    return raw[-8 - n : -8]
+
+
+def test_thrift_round_trip_is_byte_exact(tmp_path):
+    path = tmp_path / "t.parquet"
+    table = pa.table({"a": list(range(1000)), "b": [f"v{i % 7}" for i in range(1000)], "c": [None, 1.5] * 500})
+    pq.write_table(table, path, row_group_size=300, compression="zstd")
+    footer = _footer_bytes(path)
+    assert thrift.encode(thrift.decode(footer)) == footer
+    with pytest.raises(thrift.ThriftError):
+        thrift.decode(footer[: len(footer) // 2])
+
+
+def _segments(tmp_path: Path, page_index: bool = False) -> tuple[list[Segment], pa.Table]:
+    s0 = pa.schema([("a", pa.int64()), ("b", pa.string()), ("c", pa.int64()), ("d", pa.date32())])
+    s1 = pa.schema([("a", pa.int64()), ("b", pa.string()), ("c", pa.string()), ("d", pa.timestamp("us"))])
+    n = 300_000
+    t0 = pa.table({"a": range(n), "b": [f"x{i}" for i in range(n)], "c": [i % 7 for i in range(n)],
+                   "d": pa.array([i % 1000 for i in range(n)], pa.int32()).cast(pa.date32())}, schema=s0)
+    t1 = pa.table({"a": [1, 2], "b": ["q", None], "c": ["ABC-17", None],
+                   "d": pa.array([0, None], pa.timestamp("us"))}, schema=s1)
+    options = writer_options(["c"], "zstd")
+    for i, (schema, table) in enumerate(((s0, t0), (s1, t1))):
+        with pq.ParquetWriter(tmp_path / f"s{i}.parquet", schema, write_page_index=page_index, **options) as w:
+            w.write_table(table, row_group_size=131_072)
+    segments = [Segment(tmp_path / "s0.parquet", s0), Segment(tmp_path / "s1.parquet", s1)]
+    return segments, pa.concat_tables([t0.cast(s1), t1])
+
+
+def test_splice_gives_the_rows_cast_in_one_file(tmp_path):
+    segments, expected = _segments(tmp_path)
+    out = tmp_path / "out.parquet"
+    rows = splice(segments, out, lambda i: tmp_path / f"patch{i}.parquet", writer_options(["c"], "zstd"))
+    assert rows == expected.num_rows
+    assert pq.read_table(out).equals(expected)
+    meta = pq.ParquetFile(out).metadata
+    assert meta.num_rows == expected.num_rows and meta.num_row_groups == 4
+    stats = meta.row_group(0).column(2).statistics  # the re-encoded column carries its own statistics
+    assert stats.has_min_max and (stats.min, stats.max) == ("0", "6")
+    assert duckdb.sql(f"SELECT count(*), max(a), count(DISTINCT c) FROM '{out}'").fetchall()[0] == (300_002, 299_999, 8)
+    assert pl.read_parquet(out).height == 300_002
+    assert not list(tmp_path.glob("patch*"))
+
+
+def test_a_piece_with_a_page_index_is_refused_and_rewritten(tmp_path):
+    segments, expected = _segments(tmp_path, page_index=True)
+    out = tmp_path / "out.parquet"
+    with pytest.raises(SpliceError):
+        splice(segments, out, lambda i: tmp_path / f"patch{i}.parquet", writer_options(["c"], "zstd"))
+    assert rewrite(segments, out, writer_options(["c"], "zstd")) == expected.num_rows
+    assert pq.read_table(out).equals(expected)
+
+
+def test_profile_of_a_spliced_column_matches_pandas_on_the_output(run_csv):
+    # Many distinct values: the changed column's profile is rebuilt through the sketch path, not exact counts.
+    at = 390_000
+    data = _csv(ROWS, lambda i, c: ("X" if i == at else str(i * 7)) if c == "qty" else _plain(i, c))
+    run = run_csv(data)
+    prof = run.columns["qty"]
+    s = run.data.column("qty").to_pandas()
+    assert prof["type"] == "string" and prof["count"] == ROWS and prof["nulls"] == 0
+    assert prof["distinct"] == pytest.approx(s.nunique(), rel=0.03)
+    assert (prof["min"], prof["max"]) == (s.min(), s.max())
+    assert pd.Series(s).str.len().max() == prof["max_length"]
+
+
+def test_cancel_after_a_splice_began_leaves_nothing(run_csv, tmp_path, caplog):
+    from jobs.processors.base import Cancelled
+
+    data = _csv(ROWS, lambda i, c: "ABC-17" if (c == "qty" and i == 250_000) else _plain(i, c))
+
+    def progress(done: int, total: int) -> None:
+        if _spliced(caplog):  # past the widening: a segment and the second writer exist
+            raise Cancelled()
+
+    with caplog.at_level(logging.INFO, logger="jobs.processors.csv"), pytest.raises(Cancelled):
+        run_csv(data, progress=progress)
+    assert _spliced(caplog)
+    assert not list((tmp_path / "out").iterdir())
+
+
+def test_cancel_in_the_first_chunk_stops_the_reading_thread(run_csv, tmp_path):
+    import threading
+
+    from jobs.processors.base import Cancelled
+
+    def progress(done: int, total: int) -> None:
+        raise Cancelled()
+
+    before = threading.active_count()
+    with pytest.raises(Cancelled):
+        run_csv(_csv(ROWS, _plain), progress=progress)
+    assert threading.active_count() == before and not list((tmp_path / "out").iterdir())
