@@ -131,6 +131,9 @@ def write_data(
     except BaseException:
         profiler.abort()
         writer.abort()
+        # A caller that starts over (a later change the rows cannot take) must find only its own output path.
+        for leftover in [seg.path for seg in segments] + ([current] if current != path else []):
+            leftover.unlink(missing_ok=True)
         raise
     writer.close()
     if segments:

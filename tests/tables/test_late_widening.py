@@ -233,3 +233,25 @@ def test_cancel_in_the_first_chunk_stops_the_reading_thread(run_csv, tmp_path):
     with pytest.raises(Cancelled):
         run_csv(_csv(ROWS, _plain), progress=progress)
     assert threading.active_count() == before and not list((tmp_path / "out").iterdir())
+
+
+def test_splice_then_a_change_that_starts_over(run_csv, caplog):
+    # qty widens in place at 250k; at 360k day turns to text, but its "NA" was read as a null date and only
+    # reading again gives the text back: the conversion starts over, and the first attempt's pieces go.
+    def cell(i: int, c: str) -> str:
+        if c == "day" and i == 7:
+            return "NA"
+        if c == "qty" and i == 250_000:
+            return "ABC-17"
+        if c == "day" and i == 360_000:
+            return "TBD"
+        return _plain(i, c)
+
+    with caplog.at_level(logging.INFO, logger="jobs.processors.csv"):
+        run = run_csv(_csv(ROWS, cell))
+    assert _spliced(caplog)
+    t = run.data
+    assert t.schema.field("qty").type == pa.string() and t.schema.field("day").type == pa.string()
+    assert t.column("day")[7].as_py() == "NA" and t.column("qty")[250_000].as_py() == "ABC-17"
+    assert len(run.result.outputs) == 4 and t.num_rows == ROWS
+    assert not [p.name for p in run.out_dir.iterdir() if p.name.startswith(".") or "segment" in p.name]
