@@ -21,6 +21,7 @@ _M = 1 << LG_K
 RELATIVE_STD_ERROR = 1.04 / math.sqrt(_M)  # 0.81 %: one standard deviation
 _ALPHA = 0.7213 / (1 + 1.079 / _M)
 _U64 = np.uint64
+_EMPTY = np.uint64(2**64 - 1)  # no hash yet (a real hash this value counts as absent: odds 2**-64)
 
 
 def _mix(h: np.ndarray) -> np.ndarray:
@@ -131,12 +132,27 @@ class HyperLogLog:
         if len(h) == 0:
             return
         idx = (h >> _U64(64 - LG_K)).view(np.int64)  # below 2**LG_K: the same bits as a signed index
-        # The rank is 1 + the leading zeros of the other 64 - LG_K bits (at most 65 - LG_K when all are zero).
-        # Their highest set bit via the float exponent: exact, as 50 bits fit a double's 53-bit mantissa.
+        if len(h) > _M:
+            # A register keeps the largest rank, which comes from its smallest hash (the register's bits are
+            # equal, the rest decides): one pass keeps each register's smallest, and only 2**LG_K are ranked.
+            smallest = np.full(_M, _EMPTY)
+            np.minimum.at(smallest, idx, h)
+            ranks = self._ranks(smallest)
+            ranks[smallest == _EMPTY] = 0
+            np.maximum(self.registers, ranks, out=self.registers)
+        else:
+            np.maximum.at(self.registers, idx, self._ranks(h))
+
+    @staticmethod
+    def _ranks(h: np.ndarray) -> np.ndarray:
+        """1 + the leading zeros of the 64 - LG_K bits below the register's (at most 65 - LG_K when all are zero).
+
+        Their highest set bit via the float exponent: exact, as 50 bits fit a double's 53-bit mantissa.
+        """
         low = h & _U64((1 << (64 - LG_K)) - 1)
         _, exp = np.frexp(low.astype(np.float64))
         np.subtract(65 - LG_K, exp, out=exp)
-        np.maximum.at(self.registers, idx, exp.astype(np.uint8))
+        return exp.astype(np.uint8)
 
     def update(self, arr: pa.Array) -> None:
         self.update_hashes(hash_values(arr))
