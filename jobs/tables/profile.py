@@ -423,9 +423,11 @@ class TableProfile:
         names = [schema.field(i).name for i in changed]
         fresh = {i: ColumnProfile(schema.field(i).name, schema.field(i).type) for i in changed}
         for path in segments:
-            for batch in pq.ParquetFile(str(path)).iter_batches(batch_size=_RETYPE_ROWS, columns=names):
-                for i, arr in zip(changed, batch.columns, strict=True):
-                    fresh[i].update(arr.cast(schema.field(i).type))
+            # Closed at once: Windows cannot remove the segment later while a handle is open.
+            with pq.ParquetFile(str(path)) as source:
+                for batch in source.iter_batches(batch_size=_RETYPE_ROWS, columns=names):
+                    for i, arr in zip(changed, batch.columns, strict=True):
+                        fresh[i].update(arr.cast(schema.field(i).type))
         for i, col in fresh.items():
             self.columns[i] = col
 

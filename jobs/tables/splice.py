@@ -87,12 +87,11 @@ def write_patch(
     segment: Segment, final: pa.Schema, changed: list[str], path: Path, writer_options: dict[str, object]
 ) -> None:
     """The ``changed`` columns of ``segment`` cast to their ``final`` types, with the segment's row groups."""
-    source = pq.ParquetFile(str(segment.path))
     schema = pa.schema([final.field(name) for name in changed])
     options = dict(writer_options)
     if isinstance(options.get("use_dictionary"), list):
         options["use_dictionary"] = [n for n in options["use_dictionary"] if n in changed]  # type: ignore[union-attr]
-    with pq.ParquetWriter(str(path), schema, **options) as writer:  # type: ignore[arg-type]
+    with pq.ParquetFile(str(segment.path)) as source, pq.ParquetWriter(str(path), schema, **options) as writer:  # type: ignore[arg-type]
         for i in range(source.num_row_groups):
             table = source.read_row_group(i, columns=changed).cast(schema)
             writer.write_table(table, row_group_size=max(1, table.num_rows))
@@ -218,9 +217,9 @@ def rewrite(segments: list[Segment], out: Path, writer_options: dict[str, object
     rows = 0
     with pq.ParquetWriter(str(out), final, **writer_options) as writer:  # type: ignore[arg-type]
         for segment in segments:
-            source = pq.ParquetFile(str(segment.path))
-            for i in range(source.num_row_groups):
-                table = source.read_row_group(i).cast(final)
-                writer.write_table(table, row_group_size=max(1, table.num_rows))
-                rows += table.num_rows
+            with pq.ParquetFile(str(segment.path)) as source:
+                for i in range(source.num_row_groups):
+                    table = source.read_row_group(i).cast(final)
+                    writer.write_table(table, row_group_size=max(1, table.num_rows))
+                    rows += table.num_rows
     return rows
