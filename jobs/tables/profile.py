@@ -94,6 +94,43 @@ def _length_range(values: pa.Array | pa.ChunkedArray) -> tuple[int | None, int |
     return lo, hi
 
 
+_DENSE_SPAN = 1 << 16  # integers (and days) spread over fewer values than this are counted by position
+
+
+def _dense_counts(arr: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array] | None:
+    """Value counts of booleans, or of integers and dates within a small span, without hashing: one
+    ``bincount`` (about a tenth of the cost of ``value_counts`` on quantities, codes, flags and days).
+    None for anything else."""
+    t = arr.type
+    if not (pa.types.is_boolean(t) or pa.types.is_integer(t) or pa.types.is_date32(t)):
+        return None
+    if pa.types.is_uint64(t):
+        return None
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    if pa.types.is_boolean(t):
+        valid = sum(len(c) - c.null_count for c in chunks)
+        true = sum(int(pc.sum(c).as_py() or 0) for c in chunks)
+        pairs = [(v, n) for v, n in ((False, valid - true), (True, true)) if n]
+        return pa.array([v for v, _ in pairs], t), pa.array([n for _, n in pairs], pa.int64())
+    parts = []
+    for c in chunks:
+        if c.null_count:
+            c = c.drop_null()
+        if len(c):
+            parts.append((c.cast(pa.int32()) if pa.types.is_date32(t) else c).to_numpy().astype(np.int64, copy=False))
+    values = np.concatenate(parts) if parts else np.empty(0, np.int64)
+    if len(values) == 0:
+        return pa.array([], t), pa.array([], pa.int64())
+    lo, hi = int(values.min()), int(values.max())
+    if hi - lo >= _DENSE_SPAN:
+        return None
+    counts = np.bincount(values - lo, minlength=hi - lo + 1)
+    present = np.flatnonzero(counts)
+    keys = pa.array(present + lo)
+    keys = keys.cast(pa.int32()).cast(t) if pa.types.is_date32(t) else keys.cast(t)
+    return keys, pa.array(counts[present], pa.int64())
+
+
 def _is_numeric(t: pa.DataType) -> bool:
     return pa.types.is_integer(t) or pa.types.is_floating(t)
 
@@ -229,11 +266,15 @@ class ColumnProfile:
 
     def _update_few(self, arr: pa.Array) -> None:
         assert self._counts is not None
-        counts = pc.value_counts(arr).flatten()  # hashing in C++; the values are few by construction
-        values, ns = counts[0], counts[1]
-        if values.null_count:
-            keep = pc.is_valid(values)
-            values, ns = values.filter(keep), ns.filter(keep)
+        dense = _dense_counts(arr)
+        if dense is not None:
+            values, ns = dense
+        else:
+            counts = pc.value_counts(arr).flatten()  # hashing in C++; the values are few by construction
+            values, ns = counts[0], counts[1]
+            if values.null_count:
+                keep = pc.is_valid(values)
+                values, ns = values.filter(keep), ns.filter(keep)
         if self._is_string:
             self._text_stats(values, ns.to_numpy())
         elif self._kll is None:

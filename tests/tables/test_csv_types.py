@@ -188,3 +188,29 @@ def test_fast_prefix_tests_agree_with_arrow_kernels():
             for decimal in (".", ","):
                 assert infer._leading_zero(part, decimal) == infer._leading_zero(large, decimal), part
             assert infer.null_mask(part).to_pylist() == infer.null_mask(large).to_pylist(), part
+
+
+def test_top_values_of_codes_days_and_flags_match_pandas(run_csv):
+    # Few distinct integers, days and booleans are counted by position (bincount), not hashed: same answers.
+    n = 150_000  # several chunks and profile groups
+    rows = ["code,day,flag,wide"]
+    for k in range(n):
+        code = "" if k % 11 == 0 else str((k * 7919) % 300 - 40)  # negative values too
+        flag = "" if k % 13 == 0 else ("true" if (k * 31) % 7 < 3 else "false")
+        rows.append(f"{code},2023-{1 + k % 12:02d}-{1 + (k * 3) % 28:02d},{flag},{(k % 50) * 1_000_003}")
+    run = run_csv(("\n".join(rows) + "\n").encode())
+    df = run.data.to_pandas(types_mapper=pd.ArrowDtype)
+
+    def render(v) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        return v.isoformat() if hasattr(v, "isoformat") else str(v)
+
+    for name in ("code", "day", "flag", "wide"):
+        col = run.columns[name]
+        expected = df[name].dropna().value_counts()
+        counts = {render(k): int(c) for k, c in expected.items()}
+        assert col["distinct"] == len(counts) and col["distinct_method"] == "exact", name
+        assert col["nulls"] == int(df[name].isna().sum()), name
+        assert all(counts[item["value"]] == item["count"] for item in col["top_values"]), name
+        assert [v["count"] for v in col["top_values"]] == sorted(counts.values(), reverse=True)[:10], name
