@@ -3,6 +3,7 @@
     python bench/tables.py                 # 1 GB CSV (+ 100 MB and a drift copy) and a 200,000 × 10 xlsx
     python bench/tables.py --mb 100        # quicker: everything scaled down
     python bench/tables.py --skip-pandas --skip-excel
+    python bench/tables.py --rounds 3         # more rounds: ratios are taken round by round, then the median
 
 Data is generated once, seeded, under bench/data/ (git-ignored). Every contender runs in its own child process,
 one after the other, so each wall time and peak RSS (from wait4) is its own; compare ratios within one run, as
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -218,6 +220,7 @@ def main() -> None:
     ap.add_argument("--xlsx-rows", type=int, default=200_000)
     ap.add_argument("--skip-pandas", action="store_true", help="skip the (slow) chunked pandas CSV run")
     ap.add_argument("--skip-excel", action="store_true")
+    ap.add_argument("--rounds", type=int, default=2, help="rounds of every contender in turn (default 2)")
     ap.add_argument("--make", nargs=3, help=argparse.SUPPRESS)
     ap.add_argument("--task", help=argparse.SUPPRESS)
     ap.add_argument("--input", help=argparse.SUPPRESS)
@@ -246,34 +249,37 @@ def main() -> None:
         if not path.exists():
             print(f"generating {path.name} …", flush=True)
             subprocess.run([sys.executable, __file__, "--make", kind, str(path), str(size)], check=True)
-    results: dict[str, dict[str, object]] = {}
-    print(f"CSV {big.name} ({big.stat().st_size / 1e6:.0f} MB):")
+    print(f"CSV {big.name} ({big.stat().st_size / 1e6:.0f} MB), {a.rounds} round(s), contenders in turn:")
     order = ["parqueue", "duckdb_copy", "duckdb_summarize", "polars"] + ([] if a.skip_pandas else ["pandas_chunked"])
-    for name in order:
-        results[name] = measure(name, big)
-        print(_line(results[name]), flush=True)
-    results["parqueue_drift"] = measure("parqueue", drift)
-    print(_line(results["parqueue_drift"]), flush=True)
-    results["parqueue_sustained"] = measure("parqueue", sustained)
-    print(_line(results["parqueue_sustained"]), flush=True)
-    results["parqueue_small"] = measure("parqueue", small)
-    print(_line(results["parqueue_small"]), flush=True)
+    rounds: list[dict[str, dict[str, object]]] = []
+    for r in range(a.rounds):
+        results: dict[str, dict[str, object]] = {}
+        for name in order:
+            results[name] = measure(name, big)
+            print(_line(results[name]), flush=True)
+        for key, src in (("parqueue_drift", drift), ("parqueue_sustained", sustained), ("parqueue_small", small)):
+            results[key] = measure("parqueue", src)
+            print(_line(results[key]), flush=True)
+        rounds.append(results)
+        if a.rounds > 1:
+            print(f"  (round {r + 1} of {a.rounds} done)", flush=True)
 
-    p = float(results["parqueue"]["seconds"])  # type: ignore[arg-type]
+    def median_ratio(num: str, den: str, field: str = "seconds") -> str:
+        """Ratio taken round by round (the machine's speed drifts), then the median over rounds."""
+        values = [float(res[num][field]) / float(res[den][field])  # type: ignore[arg-type]
+                  for res in rounds if res.get(num, {}).get("ok") and res.get(den, {}).get("ok")]
+        return f"{statistics.median(values):.2f}x" if values else "n/a"
 
-    def ratio(name: str) -> str:
-        r = results.get(name)
-        return f"{p / float(r['seconds']):.2f}x" if r and r["ok"] else "n/a"  # type: ignore[arg-type]
-
-    print("ratios (Parqueue time / other time; below 1 means Parqueue is faster):")
-    print(f"  vs DuckDB COPY {ratio('duckdb_copy')}, vs COPY+SUMMARIZE {ratio('duckdb_summarize')}, "
-          f"vs polars {ratio('polars')}, vs chunked pandas {ratio('pandas_chunked')}")
-    drift_ratio = float(results["parqueue_drift"]["seconds"]) / p  # type: ignore[arg-type]
-    sustained_ratio = float(results["parqueue_sustained"]["seconds"]) / p  # type: ignore[arg-type]
-    rss_ratio = float(results["parqueue"]["peak_mb"]) / float(results["parqueue_small"]["peak_mb"])  # type: ignore[arg-type]
-    print(f"  type change at 90 % / clean: one stray value {drift_ratio:.2f}x, from there on {sustained_ratio:.2f}x")
-    print(f"  peak RSS {results['parqueue']['peak_mb']:.0f} MB "
-          f"({rss_ratio:.2f}x the {mb / 10:g} MB file's)")
+    print("ratios, median over rounds (Parqueue time / other time; below 1 means Parqueue is faster):")
+    print(f"  vs DuckDB COPY {median_ratio('parqueue', 'duckdb_copy')}, "
+          f"vs COPY+SUMMARIZE {median_ratio('parqueue', 'duckdb_summarize')}, "
+          f"vs polars {median_ratio('parqueue', 'polars')}, "
+          f"vs chunked pandas {median_ratio('parqueue', 'pandas_chunked')}")
+    print(f"  type change at 90 % / clean: one stray value {median_ratio('parqueue_drift', 'parqueue')}, "
+          f"from there on {median_ratio('parqueue_sustained', 'parqueue')}")
+    peak = statistics.median(float(res["parqueue"]["peak_mb"]) for res in rounds)  # type: ignore[arg-type]
+    print(f"  peak RSS {peak:.0f} MB ({median_ratio('parqueue', 'parqueue_small', 'peak_mb')} the "
+          f"{mb / 10:g} MB file's)")
     if a.skip_excel:
         return
     xlsx = DATA / f"sheet_{a.xlsx_rows}.xlsx"
@@ -281,18 +287,18 @@ def main() -> None:
         print(f"generating {xlsx.name} …", flush=True)
         subprocess.run([sys.executable, __file__, "--make", "xlsx", str(xlsx), str(a.xlsx_rows)], check=True)
     print(f"Excel {xlsx.name}:")
-    for name in ("parqueue_excel", "calamine_raw", "fastexcel_raw", "pandas_openpyxl"):
-        results[name] = measure(name, xlsx)
-        print(_line(results[name]), flush=True)
-    px = float(results["parqueue_excel"]["seconds"])  # type: ignore[arg-type]
-
-    def xratio(name: str) -> str:
-        r = results[name]
-        return f"{px / float(r['seconds']):.2f}x" if r["ok"] else "n/a"  # type: ignore[arg-type]
-
-    print(f"  Parqueue vs raw calamine {xratio('calamine_raw')}, vs fastexcel {xratio('fastexcel_raw')}, "
-          f"vs pandas+openpyxl {xratio('pandas_openpyxl')}")
-
+    xrounds: list[dict[str, dict[str, object]]] = []
+    for _ in range(a.rounds):
+        res: dict[str, dict[str, object]] = {}
+        for name in ("parqueue_excel", "calamine_raw", "fastexcel_raw") + (() if xrounds else ("pandas_openpyxl",)):
+            res[name] = measure(name, xlsx)
+            print(_line(res[name]), flush=True)
+        xrounds.append(res)
+    slow = xrounds[0]["pandas_openpyxl"]  # ~30 s a run: once is enough for a ratio near 0.07
+    rounds[:] = [{**res, "pandas_openpyxl": slow} for res in xrounds]
+    print(f"  Parqueue vs raw calamine {median_ratio('parqueue_excel', 'calamine_raw')}, "
+          f"vs fastexcel {median_ratio('parqueue_excel', 'fastexcel_raw')}, "
+          f"vs pandas+openpyxl {median_ratio('parqueue_excel', 'pandas_openpyxl')} (pandas+openpyxl run once)")
 
 if __name__ == "__main__":
     main()
