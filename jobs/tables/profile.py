@@ -8,15 +8,14 @@ from :mod:`jobs.tables.hll`. Each approximate figure carries its method and erro
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import datasketches as ds
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from jobs.tables.hll import RELATIVE_STD_ERROR, HyperLogLog
 
@@ -456,19 +455,16 @@ class TableProfile:
         for col, arr in zip(self.columns, batch.columns, strict=True):
             col.update(arr)
 
-    def retype(self, schema: pa.Schema, segments: list[Path]) -> None:
-        """Columns whose type changed in ``schema`` start over, fed the rows in ``segments`` (Parquet files)."""
+    def retype(self, schema: pa.Schema, tables: Iterable[pa.Table]) -> None:
+        """Columns whose type changed in ``schema`` start over, fed their values from ``tables`` (the rows
+        written so far, cast; each table holds at least those columns)."""
         changed = [i for i, (col, f) in enumerate(zip(self.columns, schema, strict=True)) if col.type != f.type]
-        if not changed:
-            return
-        names = [schema.field(i).name for i in changed]
         fresh = {i: ColumnProfile(schema.field(i).name, schema.field(i).type) for i in changed}
-        for path in segments:
-            # Closed at once: Windows cannot remove the segment later while a handle is open.
-            with pq.ParquetFile(str(path)) as source:
-                for batch in source.iter_batches(batch_size=_RETYPE_ROWS, columns=names):
-                    for i, arr in zip(changed, batch.columns, strict=True):
-                        fresh[i].update(arr.cast(schema.field(i).type))
+        for table in tables:
+            for col in fresh.values():
+                for batch in table.column(col.name).chunks:
+                    for start in range(0, len(batch), _RETYPE_ROWS):
+                        col.update(batch.slice(start, _RETYPE_ROWS))
         for i, col in fresh.items():
             self.columns[i] = col
 

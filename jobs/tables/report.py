@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -18,7 +18,7 @@ from jobs.parquet_io import write_record, write_table
 from jobs.tables.profile import TableProfile
 from jobs.tables.rejects import Rejects
 from jobs.tables.sample import Sample
-from jobs.tables.splice import Segment, SpliceError, rewrite, splice
+from jobs.tables.splice import Patch, Segment, SpliceError, changed_columns, patch_tables, rewrite, splice
 from jobs.tables.threads import Worker
 from jobs.tables.writer import BackgroundWriter, writer_options
 
@@ -88,6 +88,7 @@ def write_data(
     dict_cols: list[str] | bool = dictionary_columns(first) if first is not None else True
     options = writer_options(dict_cols, compression)
     segments: list[Segment] = []
+    patches: dict[int, Patch] = {}  # written by the profile thread; read here after it finished
     current = path
     writer = BackgroundWriter(current, schema, dict_cols, compression)
 
@@ -109,11 +110,10 @@ def write_data(
                     profiler.submit(partial(observe, group))
                     group, group_rows = [], 0
                 writer.close()
-                if current == path:  # the output's name is for the spliced file
-                    current = scratch("segment0")
-                    os.replace(path, current)
+                # The rows so far stay where they are: the splice extends the first segment into the output.
                 segments.append(Segment(current, schema))
-                profiler.submit(partial(_retype, profile, sample, batch.schema, list(segments)))
+                profiler.submit(partial(_retype, profile, sample, batch.schema, list(segments), patches,
+                                        scratch, options))
                 schema = batch.schema
                 current = scratch(f"segment{len(segments)}")
                 writer = BackgroundWriter(current, schema, dict_cols, compression)
@@ -132,31 +132,52 @@ def write_data(
         profiler.abort()
         writer.abort()
         # A caller that starts over (a later change the rows cannot take) must find only its own output path.
-        for leftover in [seg.path for seg in segments] + ([current] if current != path else []):
+        pieces = [seg.path for seg in segments] + [p.path for p in patches.values()]
+        for leftover in pieces + ([current] if current != path else []):
             leftover.unlink(missing_ok=True)
         raise
     writer.close()
     if segments:
         segments.append(Segment(current, schema))
-        _join(segments, path, scratch, options)
+        _join(segments, path, scratch, options, patches)
     return TableOutcome(rows=rows, profile=profile, sample=sample, data_path=path)
 
 
-def _retype(profile: TableProfile, sample: Sample, schema: pa.Schema, segments: list[Segment]) -> None:
-    """Columns that changed type: the sample cast, and their profile rebuilt from the rows written so far."""
+def _retype(
+    profile: TableProfile, sample: Sample, schema: pa.Schema, segments: list[Segment], patches: dict[int, Patch],
+    scratch: Callable[[str], Path], options: dict[str, Any],
+) -> None:
+    """Columns that changed type: the sample cast, their profile rebuilt from the rows written so far, and
+    those rows' changed columns re-encoded now, while the file is still being read (the splice would otherwise
+    do it at the end, alone)."""
     sample.retype(schema)
-    profile.retype(schema, [seg.path for seg in segments])
+
+    def cast_rows() -> Iterator[pa.Table]:
+        for i, segment in enumerate(segments):
+            changed = changed_columns(segment, schema)
+            if changed:
+                patch = Patch(schema, scratch(f"patch{i}"))
+                yield from patch_tables(segment, schema, changed, patch.path, options)
+                patches[i] = patch
+
+    profile.retype(schema, cast_rows())
 
 
-def _join(segments: list[Segment], path: Path, scratch: Callable[[str], Path], options: dict[str, Any]) -> None:
+def _join(
+    segments: list[Segment], path: Path, scratch: Callable[[str], Path], options: dict[str, Any],
+    patches: dict[int, Patch],
+) -> None:
+    """``path`` (the first segment) extended with the others; the pieces removed."""
     try:
-        splice(segments, path, lambda i: scratch(f"patch{i}"), options)
+        splice(segments, path, lambda i: scratch(f"patch{i}"), options, patches)
     except SpliceError as exc:
         # Unexpected layout in a piece: the slow, general way (decode, cast and encode every row).
         log.warning("splicing %s failed (%s); rewriting it", path.name, exc)
-        rewrite(segments, path, options)
-    for seg in segments:
-        seg.path.unlink(missing_ok=True)
+        again = scratch("rewrite")
+        rewrite(segments, again, options)
+        os.replace(again, path)
+    for piece in [seg.path for seg in segments[1:]] + [p.path for p in patches.values()]:
+        piece.unlink(missing_ok=True)
 
 
 @dataclass

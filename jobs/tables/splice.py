@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import logging
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -83,18 +84,35 @@ def _check_plain(chunk: Struct) -> None:
         raise SpliceError("a column chunk has a page index or bloom filter, or no metadata")
 
 
-def write_patch(
+@dataclass
+class Patch:
+    """A segment's changed columns already re-encoded (for ``schema``, the output's schema at the time)."""
+
+    schema: pa.Schema
+    path: Path
+
+
+def patch_tables(
     segment: Segment, final: pa.Schema, changed: list[str], path: Path, writer_options: dict[str, object]
-) -> None:
-    """The ``changed`` columns of ``segment`` cast to their ``final`` types, with the segment's row groups."""
+) -> Iterator[pa.Table]:
+    """Write the ``changed`` columns of ``segment`` cast to their ``final`` types, with the segment's row
+    groups, to ``path``; yields each row group's cast columns on the way (the profile needs the same values)."""
     schema = pa.schema([final.field(name) for name in changed])
     options = dict(writer_options)
     if isinstance(options.get("use_dictionary"), list):
         options["use_dictionary"] = [n for n in options["use_dictionary"] if n in changed]  # type: ignore[union-attr]
-    with pq.ParquetFile(str(segment.path)) as source, pq.ParquetWriter(str(path), schema, **options) as writer:  # type: ignore[arg-type]
+    with (
+        pq.ParquetFile(str(segment.path)) as source,
+        pq.ParquetWriter(str(path), schema, **options) as writer,  # type: ignore[arg-type]
+    ):
         for i in range(source.num_row_groups):
             table = source.read_row_group(i, columns=changed).cast(schema)
             writer.write_table(table, row_group_size=max(1, table.num_rows))
+            yield table
+
+
+def changed_columns(segment: Segment, final: pa.Schema) -> list[str]:
+    return [f.name for f, g in zip(segment.schema, final, strict=True) if f.type != g.type]
 
 
 def splice(
@@ -102,55 +120,88 @@ def splice(
     out: Path,
     patch_path: Callable[[int], Path],
     writer_options: dict[str, object],
+    ready: dict[int, Patch] | None = None,
 ) -> int:
     """Write ``out`` from ``segments`` (in row order); the last segment's schema is the output's. Returns rows.
 
     ``patch_path(i)``: a scratch path for segment ``i``'s re-encoded columns (removed here after use).
+    ``ready``: patches written earlier; one made for the final schema is used as it is.
+
+    When ``out`` is the first segment itself (usually most of the rows), it is extended in place rather than
+    copied: its column chunks stay where they are, the rest is appended, and a new footer goes at the end. The
+    old footer and the replaced chunks stay behind as unreferenced bytes, as in fastparquet's append; readers
+    follow the footer's offsets. On any failure the file is cut back to what it was.
     """
     final = segments[-1].schema
+    pieces: list[tuple[Segment, Struct, list[int]]] = []
+    for segment in segments:  # every check before the first byte is written
+        if segment.schema.names != final.names:
+            raise SpliceError("segments with different columns")
+        footer = read_footer(segment.path)
+        for group in footer.get_value(_FMD_ROW_GROUPS).items:
+            for chunk in group.get_value(_RG_COLUMNS).items:
+                _check_plain(chunk)
+        pieces.append((segment, footer, [final.names.index(c) for c in changed_columns(segment, final)]))
+    in_place = segments[0].path == out
     row_groups: list[Struct] = []
     total_rows = 0
-    with open(out, "wb") as sink:
-        sink.write(MAGIC)
-        for i, segment in enumerate(segments):
-            if segment.schema.names != final.names:
-                raise SpliceError("segments with different columns")
-            changed = [f.name for f, g in zip(segment.schema, final, strict=True) if f.type != g.type]
-            footer = read_footer(segment.path)
-            patch: Struct | None = None
-            patch_file = None
-            if changed:
-                patch_file = patch_path(i)
-                write_patch(segment, final, changed, patch_file, writer_options)
-                patch = read_footer(patch_file)
-            try:
-                total_rows += _copy_row_groups(
-                    sink, segment.path, footer, patch_file, patch, [final.names.index(c) for c in changed],
-                    row_groups,
-                )
-            finally:
-                if patch_file is not None:
-                    patch_file.unlink(missing_ok=True)
-        template = read_footer(segments[-1].path)
-        template.set_value(_FMD_NUM_ROWS, T_I64, total_rows)
-        template[_FMD_ROW_GROUPS].value.items = row_groups
-        body = thrift.encode(template)
-        sink.write(body)
-        sink.write(struct.pack("<i", len(body)))
-        sink.write(MAGIC)
+    with open(out, "r+b" if in_place else "wb") as sink:
+        original = sink.seek(0, 2) if in_place else 0
+        try:
+            if not in_place:
+                sink.write(MAGIC)
+            for i, (segment, footer, patched) in enumerate(pieces):
+                patch: Struct | None = None
+                patch_file = None
+                if patched:
+                    early = (ready or {}).get(i)
+                    if early is not None and early.schema.equals(final):
+                        patch_file = early.path
+                    else:
+                        patch_file = patch_path(i)
+                        changed = [final.names[k] for k in patched]
+                        for _ in patch_tables(segment, final, changed, patch_file, writer_options):
+                            pass
+                    patch = read_footer(patch_file)
+                    for group in patch.get_value(_FMD_ROW_GROUPS).items:
+                        for chunk in group.get_value(_RG_COLUMNS).items:
+                            _check_plain(chunk)
+                try:
+                    total_rows += _copy_row_groups(
+                        sink, segment.path, footer, patch_file, patch, patched, row_groups, in_place and i == 0
+                    )
+                finally:
+                    if patch_file is not None:
+                        patch_file.unlink(missing_ok=True)
+            template = read_footer(segments[-1].path)
+            template.set_value(_FMD_NUM_ROWS, T_I64, total_rows)
+            template[_FMD_ROW_GROUPS].value.items = row_groups
+            body = thrift.encode(template)
+            sink.write(body)
+            sink.write(struct.pack("<i", len(body)))
+            sink.write(MAGIC)
+        except BaseException:
+            if in_place:
+                sink.truncate(original)  # the first segment as it was: the caller can still rewrite from it
+            raise
     return total_rows
 
 
 def _copy_row_groups(
-    sink: object, seg_path: Path, footer: Struct, patch_path: Path | None, patch: Struct | None,
-    patched: list[int], row_groups: list[Struct],
+    sink: BinaryIO, seg_path: Path, footer: Struct, patch_path: Path | None, patch: Struct | None,
+    patched: list[int], row_groups: list[Struct], keep: bool,
 ) -> int:
+    """Append ``seg_path``'s row groups to ``sink`` (``keep``: they are already in it, where they are), with
+    the ``patched`` columns taken from ``patch_path``; their metadata goes to ``row_groups``."""
     seg_groups = footer.get_value(_FMD_ROW_GROUPS).items
     patch_groups = patch.get_value(_FMD_ROW_GROUPS).items if patch is not None else []
     if patch is not None and len(patch_groups) != len(seg_groups):
         raise SpliceError("the patch's row groups do not line up with the segment's")
     rows = 0
-    with open(seg_path, "rb") as seg, (open(patch_path, "rb") if patch_path else _Nothing()) as pat:
+    with (
+        (_Nothing() if keep else open(seg_path, "rb")) as seg,
+        (open(patch_path, "rb") if patch_path else _Nothing()) as pat,
+    ):
         for g, group in enumerate(seg_groups):
             columns: list[Struct] = list(group.get_value(_RG_COLUMNS).items)
             sources = [seg] * len(columns)
@@ -161,25 +212,26 @@ def _copy_row_groups(
                 for k, index in enumerate(patched):
                     columns[index] = pgroup.get_value(_RG_COLUMNS).items[k]
                     sources[index] = pat
-            moved: list[Struct] = []
-            start_of_group = sink.tell()  # type: ignore[attr-defined]
             compressed = uncompressed = 0
+            starts = []
             for chunk, src in zip(columns, sources, strict=True):
-                _check_plain(chunk)
                 meta: Struct = chunk.get_value(_CC_META)
                 start, size = _chunk_range(meta)
-                delta = sink.tell() - start  # type: ignore[attr-defined]
-                _copy(src, sink, start, size)
+                if src is None:  # kept in place
+                    delta = 0
+                else:
+                    delta = sink.tell() - start
+                    _copy(src, sink, start, size)
                 for fid in (_MD_DATA_PAGE, _MD_INDEX_PAGE, _MD_DICT_PAGE):
                     if meta.get_value(fid):
                         meta.set_value(fid, T_I64, meta.get_value(fid) + delta)
                 if chunk.get_value(_CC_FILE_OFFSET):
                     chunk.set_value(_CC_FILE_OFFSET, T_I64, chunk.get_value(_CC_FILE_OFFSET) + delta)
+                starts.append(start + delta)
                 compressed += size
                 uncompressed += meta.get_value(_MD_UNCOMPRESSED)
-                moved.append(chunk)
-            group[_RG_COLUMNS].value.items = moved
-            group.set_value(_RG_FILE_OFFSET, T_I64, start_of_group)
+            group[_RG_COLUMNS].value.items = columns
+            group.set_value(_RG_FILE_OFFSET, T_I64, starts[0])
             group.set_value(_RG_TOTAL_COMPRESSED, T_I64, compressed)
             group.set_value(_RG_TOTAL_BYTE_SIZE, T_I64, uncompressed)
             if _RG_ORDINAL in group:  # optional (used by encryption): renumbered, or dropped past an i16

@@ -255,3 +255,52 @@ def test_splice_then_a_change_that_starts_over(run_csv, caplog):
     assert t.column("day")[7].as_py() == "NA" and t.column("qty")[250_000].as_py() == "ABC-17"
     assert len(run.result.outputs) == 4 and t.num_rows == ROWS
     assert not [p.name for p in run.out_dir.iterdir() if p.name.startswith(".") or "segment" in p.name]
+
+
+def test_splice_in_place_extends_the_first_segment(tmp_path):
+    segments, expected = _segments(tmp_path)
+    first = segments[0].path
+    size_before = first.stat().st_size
+    rows = splice(segments, first, lambda i: tmp_path / f"patch{i}.parquet", writer_options(["c"], "zstd"))
+    assert rows == expected.num_rows and pq.read_table(first).equals(expected)
+    assert first.stat().st_size > size_before  # extended, not rewritten
+    assert duckdb.sql(f"SELECT count(*), count(DISTINCT c) FROM '{first}'").fetchall()[0] == (300_002, 8)
+    assert pl.read_parquet(first)["c"][300_000] == "ABC-17"
+
+
+def test_a_failed_splice_in_place_leaves_the_first_segment_as_it_was(tmp_path, monkeypatch):
+    from jobs.tables import splice as splice_module
+
+    segments, _ = _segments(tmp_path)
+    first = segments[0].path
+    before = first.read_bytes()
+    copy, calls = splice_module._copy, []
+
+    def failing_copy(*args):  # the disk fills up after a few chunks were appended
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        copy(*args)
+
+    monkeypatch.setattr(splice_module, "_copy", failing_copy)
+    with pytest.raises(OSError):
+        splice(segments, first, lambda i: tmp_path / f"patch{i}.parquet", writer_options(["c"], "zstd"))
+    assert len(calls) == 3 and first.read_bytes() == before
+    assert pq.read_table(first).num_rows == 300_000
+
+
+def test_when_splicing_is_refused_the_rows_are_rewritten(run_csv, monkeypatch, caplog):
+    from jobs.tables import report
+
+    def refuse(*args, **kwargs):
+        raise SpliceError("a piece has a page index")
+
+    at = 360_000
+    data = _csv(ROWS, lambda i, c: "ABC-17" if (c == "qty" and i == at) else _plain(i, c))
+    expected = _started_over(monkeypatch, run_csv, data, "again.csv").data
+    monkeypatch.setattr(report, "splice", refuse)
+    with caplog.at_level(logging.INFO):
+        run = run_csv(data)
+    assert _spliced(caplog) and any("rewriting it" in r.getMessage() for r in caplog.records)
+    assert run.data.equals(expected)
+    assert not [p.name for p in run.out_dir.iterdir() if p.name.startswith(".") or "partial" in p.name]
