@@ -7,6 +7,7 @@ parent and, when the parent is gone (even after a SIGKILL), marks its job interr
 
 from __future__ import annotations
 
+import importlib.abc
 import logging
 import os
 import signal
@@ -77,10 +78,25 @@ def _warm_up() -> None:
         log.debug("warm-up failed", exc_info=True)
 
 
+class _NoPandas(importlib.abc.MetaPathFinder):
+    """Makes ``import pandas`` fail with ImportError, as if it were not installed."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        if name == "pandas" or name.startswith("pandas."):
+            raise ImportError(f"{name} is kept out of Parqueue's workers")
+        return None
+
+
 def _keep_pandas_out() -> None:
     """pyarrow imports pandas on first use whenever it is installed (0.25 s and 60 MB per worker); no
-    processor uses pandas, so a worker tells Python it is absent."""
-    sys.modules.setdefault("pandas", None)  # type: ignore[arg-type]
+    processor uses pandas, so a worker tells Python it is absent.
+
+    Not with ``sys.modules["pandas"] = None``: pyarrow's compiled import then receives None instead of an
+    ImportError, and the first ``pa.array(list)`` of the process raises AttributeError (a job that got there
+    before the warm-up would fail).
+    """
+    if "pandas" not in sys.modules and not any(isinstance(f, _NoPandas) for f in sys.meta_path):
+        sys.meta_path.insert(0, _NoPandas())
 
 
 def serve(data_dir: Path, parent_pid: int | None, threads: int = 1) -> int:
