@@ -156,9 +156,9 @@ def _retype(
         for i, segment in enumerate(segments):
             changed = changed_columns(segment, schema)
             if changed:
-                patch = Patch(schema, scratch(f"patch{i}"))
-                yield from patch_tables(segment, schema, changed, patch.path, options)
-                patches[i] = patch
+                # Known before it is written: a failure half-way must still leave it to be cleaned up.
+                patches[i] = Patch(schema, scratch(f"patch{i}"))
+                yield from patch_tables(segment, schema, changed, patches[i].path, options)
 
     profile.retype(schema, cast_rows())
 
