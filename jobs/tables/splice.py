@@ -3,10 +3,11 @@
 When a column turns out late to need a wider type (an integer column with "ABC-17" at 90 %), the rows already
 written hold it as the narrower type. Re-encoding them all would cost most of a second pass (Parquet encoding
 and zstd are ~40 % of the CPU of a table job); yet every other column's bytes are already final. So the rows
-are kept in *segments*, each a complete Parquet file with its own schema; at the end the columns a segment holds
-in an older type are re-encoded alone (read, cast, written with the same row groups) into a *patch* file, and the
-output is spliced together: each row group's column chunks copied byte for byte from the segment, or from the
-patch for the changed columns, behind one footer (the last segment's schema) with the offsets moved.
+are kept in *segments*, each a complete Parquet file with its own schema. The columns a segment holds in an
+older type are re-encoded alone (read, cast, written with the same row groups) into a *patch* file, usually as
+soon as the change is seen (:func:`patch_tables`). At the end the first segment, which is the output file and
+most of its rows, is extended in place: the patches' and later segments' column chunks are appended byte for
+byte, and one footer (the last segment's schema) points at every chunk where it now is.
 
 Only pyarrow writes the pieces; this module moves bytes and rewrites the footer's offset and size fields
 (:mod:`jobs.tables.thrift`). Page indexes and bloom filters, whose offsets would also move, are not written by
@@ -244,14 +245,14 @@ def _copy_row_groups(
     return rows
 
 
-def _copy(src: object, sink: object, start: int, size: int) -> None:
-    src.seek(start)  # type: ignore[attr-defined]
+def _copy(src: BinaryIO, sink: BinaryIO, start: int, size: int) -> None:
+    src.seek(start)
     left = size
     while left:
-        block = src.read(min(left, _COPY_BLOCK))  # type: ignore[attr-defined]
+        block = src.read(min(left, _COPY_BLOCK))
         if not block:
             raise SpliceError("a piece is shorter than its footer says")
-        sink.write(block)  # type: ignore[attr-defined]
+        sink.write(block)
         left -= len(block)
 
 
