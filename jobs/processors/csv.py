@@ -6,9 +6,12 @@ file in a reading thread with every column as text; this thread checks and conve
 rules everywhere (:mod:`jobs.tables.infer`), a profiling thread builds the column profile and the sample, and a
 writing thread encodes and compresses the Parquet row groups.
 
-If a chunk still needs a wider type than rows already written (a change the spread look missed), the rest of the
-file is only checked, and the conversion starts over with the final types: one schema, every row kept, a warning
-naming the column, the first row and the value. Nothing is published until the end (:class:`OutputSet`).
+If a chunk still needs a wider type than rows already written (a change the spread look missed) and those rows
+give it by a plain cast (integers to decimals or text, see :meth:`ColumnTyper.widens_in_place`), the schema widens
+from that chunk on and the writer splices the rows already written (:mod:`jobs.tables.splice`). Otherwise the
+rest of the file is only checked, and the conversion starts over with the final types. Either way: one schema,
+every row kept, a warning naming the column, the first row and the value. Nothing is published until the end
+(:class:`OutputSet`).
 """
 
 from __future__ import annotations
