@@ -30,9 +30,9 @@ def spread_kinds(path: Path, dialect: Dialect, size: int) -> dict[str, str]:
     enc = dialect.encoding.name.lower()
     if dialect.compression or size < MIN_SIZE or enc not in _SINGLE_BYTE_SAFE:
         return {}  # no random access into compressed data; multi-byte codecs cannot start at any byte
-    typers = {name: ColumnTyper(name, dialect.number_format) for name in dialect.names}
     step = size // (BLOCKS + 1)
     spots = [(step * (i + 1), BLOCK_BYTES) for i in range(BLOCKS)] + [(max(0, size - TAIL_BYTES), TAIL_BYTES)]
+    tables = []
     with open(path, "rb") as fh:
         for offset, length in spots:
             fh.seek(offset)
@@ -41,11 +41,19 @@ def spread_kinds(path: Path, dialect: Dialect, size: int) -> dict[str, str]:
             if start <= 0 or end <= start:
                 continue
             table = _parse(block[start:end], dialect)
-            if table is None:
-                continue
-            for name in dialect.names:
-                typers[name].observe(table.column(name).combine_chunks(), 1)
-    return {name: t.kind for name, t in typers.items() if t.kind != "null"}
+            if table is not None:
+                tables.append(table)
+    if not tables:
+        return {}
+    # All the blocks' rows at once, one look per column: a 5,000-column file costs 5,000 looks, not 200,000.
+    rows = pa.concat_tables(tables)
+    kinds = {}
+    for name in dialect.names:
+        typer = ColumnTyper(name, dialect.number_format)
+        typer.observe(rows.column(name).combine_chunks(), 1)
+        if typer.kind != "null":
+            kinds[name] = typer.kind
+    return kinds
 
 
 def _parse(data: bytes, dialect: Dialect) -> pa.Table | None:

@@ -304,3 +304,18 @@ def test_when_splicing_is_refused_the_rows_are_rewritten(run_csv, monkeypatch, c
     assert _spliced(caplog) and any("rewriting it" in r.getMessage() for r in caplog.records)
     assert run.data.equals(expected)
     assert not [p.name for p in run.out_dir.iterdir() if p.name.startswith(".") or "partial" in p.name]
+
+
+@pytest.mark.slow
+def test_five_thousand_columns_with_a_late_change(run_csv):
+    cols, rows, at = 5000, 400, 350  # 6 MB, two chunks: the change comes after rows were written
+    lines = [",".join(f"c{i}" for i in range(cols))]
+    for r in range(rows):
+        lines.append(",".join("X" if (r == at and i == 4000) else str((r + i) % 97) for i in range(cols)))
+    run = run_csv(("\n".join(lines) + "\n").encode())
+    t = run.data
+    assert t.num_columns == cols and t.num_rows == rows
+    assert t.schema.field("c4000").type == pa.string() and t.schema.field("c3999").type == pa.int64()
+    assert t.column("c4000")[at].as_py() == "X" and t.column("c4000")[0].as_py() == str(4000 % 97)
+    assert len(run.columns) == cols and run.columns["c4000"]["count"] == rows
+    assert run.summary["columns"] == cols
