@@ -174,7 +174,7 @@ def splice(
                 finally:
                     if patch_file is not None:
                         patch_file.unlink(missing_ok=True)
-            template = read_footer(segments[-1].path)
+            template = pieces[-1][1]  # the last segment's footer: its schema and metadata are the output's
             template.set_value(_FMD_NUM_ROWS, T_I64, total_rows)
             template[_FMD_ROW_GROUPS].value.items = row_groups
             body = thrift.encode(template)
