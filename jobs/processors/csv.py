@@ -47,6 +47,7 @@ BLOCK_BYTES = 4 << 20  # ~25k rows of a typical export: a progress call (and a c
 # Raw blocks read ahead of the parser: enough to keep it fed (it needs the next block to end the current one's
 # last row), few enough that memory does not hold the 32 blocks Arrow would read ahead.
 READ_AHEAD_BLOCKS = 3
+_TICK_COLUMNS = 256  # columns converted between two progress calls (each a cancel check)
 PASS2_BLOCK_BYTES = 1 << 20  # pass 2 runs ~200 MB/s: still a progress call every ~20 ms
 PASS1_SHARE = 0.5  # share of the progress bar for pass 1 (parse); pass 2 (convert, profile, write) has the rest
 _TABLE_SUFFIXES = {".csv", ".tsv", ".psv", ".tab", ".txt", ".gz", ".zst", ".bz2"}
@@ -132,20 +133,33 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
         result.warnings.insert(0, f"the file is named {source.suffix} but holds a spreadsheet; read as a workbook")
         return result
     dialect = _dialect(source, options)
+    size = source.stat().st_size
+    # Every long step reports (or repeats) progress: the callback is also where a cancel is noticed, and a
+    # 5,000-column file spends seconds in steps that are quick for ordinary tables.
+    reported = {"done": 0}
+
+    def report(done: int, total: int) -> None:
+        reported["done"] = done
+        progress(done, total)
+
+    def tick() -> None:
+        progress(reported["done"], size)
+
+    tick()
     warnings = list(dialect.warnings)
     if dialect.encoding.how == "charset detector":
         warnings.append(f"the text is not UTF-8; read as {dialect.encoding.name} (detected)")
     stem = stem_of(source)
-    size = source.stat().st_size
-    floors = spread_kinds(source, dialect, size)
+    floors = spread_kinds(source, dialect, size, tick)
     checked = True  # validate UTF-8 while reading; on failure read bytes and decode value by value
     with options.outputs(stem) as outs:
         data_path = outs.path(".parquet")
         for _attempt in range(4):
             try:
-                attempt = _Attempt(source, dialect, floors, checked, progress)
+                attempt = _Attempt(source, dialect, floors, checked, report)
                 outcome = write_data(attempt.batches(), attempt.schema, data_path, attempt.first,
-                                     compression=outs.compression, scratch=lambda tag: outs.path(f".{tag}"))
+                                     compression=outs.compression, scratch=lambda tag: outs.path(f".{tag}"),
+                                     tick=tick)
                 break
             except _Restart as restart:
                 # A type changed after rows were written: start over with the final types (now known).
@@ -174,7 +188,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
             compression=dialect.compression,
             warnings=warnings,
         )
-        write_side_outputs(outs, "", outcome, summary, rejects)
+        write_side_outputs(outs, "", outcome, summary, rejects, tick)
         progress(size, size)
         committed = outs.commit()
     schema = attempt.schema
@@ -365,6 +379,15 @@ class _Attempt:
             batch = _reject_nul_rows(batch, self.rows, self.dialect.delimiter, self.rejects)
         return batch
 
+    def _convert_columns(self, batch: pa.RecordBatch, first_row: int) -> list[pa.Array | None]:
+        """Each column converted by its typer (None: it needs a wider type than before)."""
+        out = []
+        for i, (typer, arr) in enumerate(zip(self.typers, batch.columns, strict=True)):
+            if i % _TICK_COLUMNS == _TICK_COLUMNS - 1:  # wide tables: a cancel check within the chunk
+                self.progress(self._stream.consumed(), self._stream.size)
+            out.append(typer.convert(arr, first_row))
+        return out
+
     def _convert(self, batch: pa.RecordBatch) -> list[pa.Array] | None:
         """The chunk converted; None when a column needs a wider type that the rows written cannot take.
 
@@ -372,7 +395,7 @@ class _Attempt:
         was written exactly as Arrow writes it) changes the schema from this chunk on: the writer splices.
         """
         before = [t.target for t in self.typers]
-        out = [typer.convert(arr, self.rows + 1) for typer, arr in zip(self.typers, batch.columns, strict=True)]
+        out = self._convert_columns(batch, self.rows + 1)
         if all(typed is not None for typed in out):
             return out  # type: ignore[return-value]
         if not all(t.widens_in_place(old) for t, old in zip(self.typers, before, strict=True)):
@@ -392,7 +415,7 @@ class _Attempt:
         if batch is None:
             self._finish(None)
             return None
-        typed = [t.convert(arr, 1) for t, arr in zip(self.typers, batch.columns, strict=True)]
+        typed = self._convert_columns(batch, 1)
         # Nothing written yet: the first chunk simply sets the types.
         columns = [c if c is not None else t.convert_widened(arr)
                    for t, arr, c in zip(self.typers, batch.columns, typed, strict=True)]

@@ -8,7 +8,7 @@ from :mod:`jobs.tables.hll`. Each approximate figure carries its method and erro
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -468,5 +468,11 @@ class TableProfile:
         for i, col in fresh.items():
             self.columns[i] = col
 
-    def table(self) -> pa.Table:
-        return pa.Table.from_pylist([c.result() for c in self.columns], schema=COLUMNS_SCHEMA)
+    def table(self, tick: Callable[[], None] | None = None) -> pa.Table:
+        """One row per column; ``tick`` is called every few hundred columns (a cancel check)."""
+        rows = []
+        for i, col in enumerate(self.columns):
+            if tick is not None and i % 256 == 255:
+                tick()
+            rows.append(col.result())
+        return pa.Table.from_pylist(rows, schema=COLUMNS_SCHEMA)

@@ -74,6 +74,7 @@ class TableOutcome:
 def write_data(
     batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: Path, first: pa.RecordBatch | None = None,
     compression: str = "zstd", scratch: Callable[[str], Path] | None = None,
+    tick: Callable[[], None] | None = None,
 ) -> TableOutcome:
     """Write the data file while profiling and sampling every batch.
 
@@ -81,6 +82,7 @@ def write_data(
     guarantees that the rows already written give the new type's values by a plain cast. The rows so far then
     become a segment, the profile of the changed columns is rebuilt from it, and the segments are spliced into
     ``path`` at the end (:mod:`jobs.tables.splice`). ``scratch(tag)``: where such temporary files go.
+    ``tick``: called while the last batches are profiled (a cancel check; a wide table takes seconds).
     """
     scratch = scratch or (lambda tag: path.with_name(f"{path.name}.{tag}"))
     profile = TableProfile(schema)
@@ -127,7 +129,7 @@ def write_data(
                 group, group_rows = [], 0
         if group:
             profiler.submit(partial(observe, group))
-        profiler.finish()
+        profiler.finish(tick)
     except BaseException:
         profiler.abort()
         writer.abort()
@@ -197,7 +199,8 @@ class Summary:
 
 
 def write_side_outputs(
-    outs: OutputSet, suffix: str, outcome: TableOutcome, summary: Summary, rejects: Rejects | None
+    outs: OutputSet, suffix: str, outcome: TableOutcome, summary: Summary, rejects: Rejects | None,
+    tick: Callable[[], None] | None = None,
 ) -> None:
     """``{stem}{suffix}_summary/_columns/_sample(/_rejects).parquet`` next to the data file."""
     assert outcome.profile is not None and outcome.sample is not None and outcome.data_path is not None
@@ -222,7 +225,7 @@ def write_side_outputs(
         "seconds": time.monotonic() - summary.started,
     }
     write_record(record, outs.path(f"{suffix}_summary.parquet"), SUMMARY_SCHEMA, outs.compression)
-    write_table(outcome.profile.table(), outs.path(f"{suffix}_columns.parquet"), outs.compression)
+    write_table(outcome.profile.table(tick), outs.path(f"{suffix}_columns.parquet"), outs.compression)
     write_table(outcome.sample.table(), outs.path(f"{suffix}_sample.parquet"), outs.compression)
     if rejects is not None and rejects.count:
         rejects.write(outs.path(f"{suffix}_rejects.parquet"), outs.compression)

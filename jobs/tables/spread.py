@@ -10,6 +10,7 @@ inside a quoted value with line breaks).
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -21,12 +22,18 @@ from jobs.tables.sniff import Dialect
 BLOCKS = 40
 BLOCK_BYTES = 96 * 1024
 TAIL_BYTES = 1 << 20
+_TICK_COLUMNS = 256
 MIN_SIZE = 8 << 20  # below this the converting pass is quick to redo anyway
 _SINGLE_BYTE_SAFE = ("utf-8", "utf8", "utf-8-sig", "ascii", "cp1252", "latin-1", "latin_1", "iso8859-1", "cp1250")
 
 
-def spread_kinds(path: Path, dialect: Dialect, size: int) -> dict[str, str]:
-    """Column → the kind the sampled blocks need (columns never seen with a value stay "null")."""
+def spread_kinds(
+    path: Path, dialect: Dialect, size: int, tick: Callable[[], None] | None = None
+) -> dict[str, str]:
+    """Column → the kind the sampled blocks need (columns never seen with a value stay "null").
+
+    ``tick`` is called every few hundred columns (a cancel check: 5,000 columns take seconds).
+    """
     enc = dialect.encoding.name.lower()
     if dialect.compression or size < MIN_SIZE or enc not in _SINGLE_BYTE_SAFE:
         return {}  # no random access into compressed data; multi-byte codecs cannot start at any byte
@@ -43,12 +50,16 @@ def spread_kinds(path: Path, dialect: Dialect, size: int) -> dict[str, str]:
             table = _parse(block[start:end], dialect)
             if table is not None:
                 tables.append(table)
+            if tick is not None:
+                tick()
     if not tables:
         return {}
     # All the blocks' rows at once, one look per column: a 5,000-column file costs 5,000 looks, not 200,000.
     rows = pa.concat_tables(tables)
     kinds = {}
-    for name in dialect.names:
+    for i, name in enumerate(dialect.names):
+        if tick is not None and i % _TICK_COLUMNS == _TICK_COLUMNS - 1:
+            tick()
         typer = ColumnTyper(name, dialect.number_format)
         typer.observe(rows.column(name).combine_chunks(), 1)
         if typer.kind != "null":

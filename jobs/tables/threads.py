@@ -84,9 +84,13 @@ class Worker(Generic[T]):
             raise self._error
         self._queue.put(item)
 
-    def finish(self) -> None:
+    def finish(self, tick: Callable[[], None] | None = None) -> None:
+        """Wait for every item; ``tick`` is called while waiting (a cancel check), and may raise."""
         self._queue.put(_END)
-        self._thread.join()
+        while self._thread.is_alive():
+            self._thread.join(0.2)
+            if tick is not None and self._thread.is_alive():
+                tick()
         if self._error is not None:
             raise self._error
 

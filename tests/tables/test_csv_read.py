@@ -199,7 +199,8 @@ def test_cancel_leaves_nothing(tmp_path):
     calls = []
 
     def progress(done: int, total: int) -> None:
-        calls.append(done)
+        if done:  # calls before reading (dialect, spread look) report 0
+            calls.append(done)
         if len(calls) == 3:  # mid-file: rows already written to the temporary data file
             raise Cancelled()
 

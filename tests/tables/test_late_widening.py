@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import struct
+import time
 from pathlib import Path
 
 import duckdb
@@ -227,7 +228,8 @@ def test_cancel_in_the_first_chunk_stops_the_reading_thread(run_csv, tmp_path):
     from jobs.processors.base import Cancelled
 
     def progress(done: int, total: int) -> None:
-        raise Cancelled()
+        if done:  # the first chunk read (the calls before reading report 0)
+            raise Cancelled()
 
     before = threading.active_count()
     with pytest.raises(Cancelled):
@@ -319,3 +321,29 @@ def test_five_thousand_columns_with_a_late_change(run_csv):
     assert t.column("c4000")[at].as_py() == "X" and t.column("c4000")[0].as_py() == str(4000 % 97)
     assert len(run.columns) == cols and run.columns["c4000"]["count"] == rows
     assert run.summary["columns"] == cols
+
+
+@pytest.mark.slow
+def test_a_wide_file_can_be_cancelled_within_a_second_at_any_step(run_csv, tmp_path):
+    from jobs.processors.base import Cancelled
+
+    cols, rows = 5000, 700  # ~10 MB: the spread look runs too, at 5,000 columns a step of seconds
+    lines = [",".join(f"c{i}" for i in range(cols))]
+    for r in range(rows):
+        lines.append(",".join(str((r * 7 + i) % 97) for i in range(cols)))
+    calls: list[float] = []
+    asked: list[float] = []
+
+    def progress(done: int, total: int) -> None:
+        calls.append(time.monotonic())
+        if len(calls) == 80:  # past the dialect and the spread look, inside the conversion
+            asked.append(time.monotonic())
+            raise Cancelled()
+
+    started = time.monotonic()
+    with pytest.raises(Cancelled):
+        run_csv(("\n".join(lines) + "\n").encode(), progress=progress)
+    gaps = [b - a for a, b in zip([started, *calls[:-1]], calls, strict=True)]
+    assert max(gaps) < 1.0, f"the longest stretch without a cancel check: {max(gaps):.2f} s"
+    assert time.monotonic() - asked[0] < 1.0
+    assert not list((tmp_path / "out").iterdir())
