@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -147,9 +147,10 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
     with options.outputs(_stem(source)) as outs:
         for name in selected:
             progress(done, max(total, done))
-            table, skipped, renamed = _shape(
-                _read_sheet(reader, names.index(name), None, lambda: progress(done, max(total, done)))
-            )
+            def tick() -> None:  # a cancel check in steps that take seconds on a wide sheet
+                progress(done, max(total, done))
+
+            table, skipped, renamed = _shape(_read_sheet(reader, names.index(name), None, tick), tick)
             if table is None or table.num_rows == 0:
                 warnings.append(f"sheet '{name}' is empty; no file was written for it")
                 continue
@@ -169,7 +170,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
                     progress(done, max(total, done))
 
             first = table.slice(0, BATCH_ROWS).to_batches()[0]
-            outcome = write_data(batches(), table.schema, data_path, first, compression=outs.compression)
+            outcome = write_data(batches(), table.schema, data_path, first, compression=outs.compression, tick=tick)
             summary = Summary(
                 source=source.name,
                 input_bytes=source.stat().st_size,
@@ -179,7 +180,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
                 sheets=names,
                 warnings=sheet_warnings,
             )
-            write_side_outputs(outs, suffix, outcome, summary, None)
+            write_side_outputs(outs, suffix, outcome, summary, None, tick)
             written.append(
                 {"sheet": name, "rows": outcome.rows, "columns": table.num_columns, "column_names": table.column_names}
             )
@@ -257,7 +258,9 @@ def _read_sheet(reader: Any, idx: int, n_rows: int | None, tick: Any) -> pa.Reco
     return batch
 
 
-def _shape(batch: pa.RecordBatch) -> tuple[pa.Table | None, list[str], list[str]]:
+def _shape(
+    batch: pa.RecordBatch, tick: Callable[[], None] | None = None
+) -> tuple[pa.Table | None, list[str], list[str]]:
     """Text cells → a typed table; also the title rows skipped above the header and name warnings.
 
     Typed here by the same inference as CSV: one set of rules for both.
@@ -273,7 +276,11 @@ def _shape(batch: pa.RecordBatch) -> tuple[pa.Table | None, list[str], list[str]
     else:
         names, renamed = [f"column_{i + 1}" for i in range(batch.num_columns)], []
     body = batch.slice(start + int(header))
-    columns = [_typed(body.column(i)) for i in range(body.num_columns)]
+    columns = []
+    for i in range(body.num_columns):
+        if tick is not None and i % 256 == 255:
+            tick()
+        columns.append(_typed(body.column(i)))
     fields = [pa.field(n, c.type, nullable=True) for n, c in zip(names, columns, strict=True)]
     table = pa.Table.from_arrays(columns, schema=pa.schema(fields))
     return _drop_empty_tail(table), skipped, renamed
