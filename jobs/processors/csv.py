@@ -39,7 +39,7 @@ from jobs.tables.report import Summary, write_data, write_side_outputs
 from jobs.tables.sniff import COMPRESSIONS, Dialect, describe, magic_kind, read_head, sniff, zip_kind
 from jobs.tables.spread import spread_kinds
 from jobs.tables.stream import InputStream
-from jobs.tables.threads import prefetch
+from jobs.tables.threads import prefetch, ticking
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,6 @@ BLOCK_BYTES = 4 << 20  # ~25k rows of a typical export: a progress call (and a c
 # Raw blocks read ahead of the parser: enough to keep it fed (it needs the next block to end the current one's
 # last row), few enough that memory does not hold the 32 blocks Arrow would read ahead.
 READ_AHEAD_BLOCKS = 3
-_TICK_COLUMNS = 256  # columns converted between two progress calls (each a cancel check)
 PASS2_BLOCK_BYTES = 1 << 20  # pass 2 runs ~200 MB/s: still a progress call every ~20 ms
 PASS1_SHARE = 0.5  # share of the progress bar for pass 1 (parse); pass 2 (convert, profile, write) has the rest
 _TABLE_SUFFIXES = {".csv", ".tsv", ".psv", ".tab", ".txt", ".gz", ".zst", ".bz2"}
@@ -381,12 +380,11 @@ class _Attempt:
 
     def _convert_columns(self, batch: pa.RecordBatch, first_row: int) -> list[pa.Array | None]:
         """Each column converted by its typer (None: it needs a wider type than before)."""
-        out = []
-        for i, (typer, arr) in enumerate(zip(self.typers, batch.columns, strict=True)):
-            if i % _TICK_COLUMNS == _TICK_COLUMNS - 1:  # wide tables: a cancel check within the chunk
-                self.progress(self._stream.consumed(), self._stream.size)
-            out.append(typer.convert(arr, first_row))
-        return out
+        def tick() -> None:  # wide tables: a cancel check within the chunk
+            self.progress(self._stream.consumed(), self._stream.size)
+
+        columns = ticking(zip(self.typers, batch.columns, strict=True), tick)
+        return [typer.convert(arr, first_row) for typer, arr in columns]
 
     def _convert(self, batch: pa.RecordBatch) -> list[pa.Array] | None:
         """The chunk converted; None when a column needs a wider type that the rows written cannot take.

@@ -24,6 +24,7 @@ from jobs.tables.infer import NumberFormat, chunk_kind, convert
 from jobs.tables.names import unique_names
 from jobs.tables.report import Summary, write_data, write_side_outputs
 from jobs.tables.sniff import describe, detect_header, magic_kind, zip_kind
+from jobs.tables.threads import join_ticking, ticking
 from jobs.tables.xlsx_guard import SheetXml, WorkbookXml, check_cfb, check_zip
 from jobs.tables.xlsx_head import head_rows
 
@@ -31,10 +32,6 @@ log = logging.getLogger(__name__)
 
 HEAD_ROWS = 30  # rows looked at to find the header below title rows
 BATCH_ROWS = 64 * 1024
-# fastexcel parses a whole sheet in one call whatever n_rows says (~0.9 s per 200k rows here): the call runs in a
-# helper thread (fastexcel releases the GIL) and this thread calls `progress` this often meanwhile, so a cancel
-# takes effect within that time instead of after the load.
-TICK_SECONDS = 0.2
 _SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
@@ -233,8 +230,9 @@ def _read_sheet(reader: Any, idx: int, n_rows: int | None, tick: Any) -> pa.Reco
     """One sheet as text cells (calamine renders numbers shortest-exact, dates as ISO).
 
     calamine parses the whole sheet on every load, so the sheet is loaded once. ``tick`` (the progress callback,
-    which raises on a cancel) is called every TICK_SECONDS while fastexcel works in a helper thread; after a
-    cancel that thread finishes its parse on its own and its result is dropped.
+    which raises on a cancel) is called every TICK_SECONDS while fastexcel works in a helper thread (it parses a
+    whole sheet in one call whatever n_rows says, ~0.9 s per 200k rows, and releases the GIL); after a cancel
+    that thread finishes its parse on its own and its result is dropped.
     """
     result: dict[str, Any] = {}
 
@@ -246,12 +244,7 @@ def _read_sheet(reader: Any, idx: int, n_rows: int | None, tick: Any) -> pa.Reco
 
     worker = threading.Thread(target=load, name="sheet-load", daemon=True)
     worker.start()
-    while True:
-        worker.join(TICK_SECONDS)
-        if not worker.is_alive():
-            break
-        if tick is not None:
-            tick()
+    join_ticking(worker, tick)
     if "error" in result:
         raise ProcessingError(_reader_message(result["error"])) from None
     batch: pa.RecordBatch = result["batch"]
@@ -276,11 +269,7 @@ def _shape(
     else:
         names, renamed = [f"column_{i + 1}" for i in range(batch.num_columns)], []
     body = batch.slice(start + int(header))
-    columns = []
-    for i in range(body.num_columns):
-        if tick is not None and i % 256 == 255:
-            tick()
-        columns.append(_typed(body.column(i)))
+    columns = [_typed(col) for col in ticking(body.columns, tick)]
     fields = [pa.field(n, c.type, nullable=True) for n, c in zip(names, columns, strict=True)]
     table = pa.Table.from_arrays(columns, schema=pa.schema(fields))
     return _drop_empty_tail(table), skipped, renamed

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jobs.tables.hll import RELATIVE_STD_ERROR, HyperLogLog
+from jobs.tables.threads import ticking
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 TOP_N = 10
@@ -470,9 +471,5 @@ class TableProfile:
 
     def table(self, tick: Callable[[], None] | None = None) -> pa.Table:
         """One row per column; ``tick`` is called every few hundred columns (a cancel check)."""
-        rows = []
-        for i, col in enumerate(self.columns):
-            if tick is not None and i % 256 == 255:
-                tick()
-            rows.append(col.result())
+        rows = [col.result() for col in ticking(self.columns, tick)]
         return pa.Table.from_pylist(rows, schema=COLUMNS_SCHEMA)

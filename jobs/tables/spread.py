@@ -18,11 +18,11 @@ import pyarrow.csv as pacsv
 
 from jobs.tables.infer import ColumnTyper
 from jobs.tables.sniff import Dialect
+from jobs.tables.threads import ticking
 
 BLOCKS = 40
 BLOCK_BYTES = 96 * 1024
 TAIL_BYTES = 1 << 20
-_TICK_COLUMNS = 256
 MIN_SIZE = 8 << 20  # below this the converting pass is quick to redo anyway
 _SINGLE_BYTE_SAFE = ("utf-8", "utf8", "utf-8-sig", "ascii", "cp1252", "latin-1", "latin_1", "iso8859-1", "cp1250")
 
@@ -57,9 +57,7 @@ def spread_kinds(
     # All the blocks' rows at once, one look per column: a 5,000-column file costs 5,000 looks, not 200,000.
     rows = pa.concat_tables(tables)
     kinds = {}
-    for i, name in enumerate(dialect.names):
-        if tick is not None and i % _TICK_COLUMNS == _TICK_COLUMNS - 1:
-            tick()
+    for name in ticking(dialect.names, tick):
         typer = ColumnTyper(name, dialect.number_format)
         typer.observe(rows.column(name).combine_chunks(), 1)
         if typer.kind != "null":

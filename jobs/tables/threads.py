@@ -15,6 +15,28 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 _END = object()
 
+# Cancel checks: the progress callback raises when the job was cancelled, so long steps call it this often.
+TICK_COLUMNS = 256  # columns handled between two calls on a wide table (5,000 columns take seconds a step)
+TICK_SECONDS = 0.2  # the longest wait between two calls while another thread does the work
+
+
+def ticking(items: Iterable[T], tick: Callable[[], None] | None) -> Iterator[T]:
+    """``items``, calling ``tick`` (which may raise) after every TICK_COLUMNS of them."""
+    for i, item in enumerate(items):
+        if tick is not None and i % TICK_COLUMNS == TICK_COLUMNS - 1:
+            tick()
+        yield item
+
+
+def join_ticking(thread: threading.Thread, tick: Callable[[], None] | None) -> None:
+    """Wait for ``thread``, calling ``tick`` (which may raise) every TICK_SECONDS meanwhile."""
+    while True:
+        thread.join(TICK_SECONDS)
+        if not thread.is_alive():
+            return
+        if tick is not None:
+            tick()
+
 
 class _Failure:
     def __init__(self, exc: BaseException) -> None:
@@ -87,10 +109,7 @@ class Worker(Generic[T]):
     def finish(self, tick: Callable[[], None] | None = None) -> None:
         """Wait for every item; ``tick`` is called while waiting (a cancel check), and may raise."""
         self._queue.put(_END)
-        while self._thread.is_alive():
-            self._thread.join(0.2)
-            if tick is not None and self._thread.is_alive():
-                tick()
+        join_ticking(self._thread, tick)
         if self._error is not None:
             raise self._error
 

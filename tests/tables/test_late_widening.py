@@ -37,6 +37,11 @@ def _plain(i: int, col: str) -> str:
     return str(i % 500) if col == "qty" else f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}"
 
 
+def _plain_with(changes: dict[tuple[str, int], str]) -> bytes:
+    """The plain file with a few cells changed: {(column, row): text}."""
+    return _csv(ROWS, lambda i, c: changes.get((c, i)) or _plain(i, c))
+
+
 def _started_over(monkeypatch, run_csv, data: bytes, name: str):
     """The same file through the other path: no widening in place, so the conversion starts over."""
     with monkeypatch.context() as m:
@@ -66,7 +71,7 @@ def _profile_matches_pandas(run, column: str) -> None:
 
 def test_text_late_in_an_integer_column_is_spliced(run_csv, monkeypatch, caplog):
     at = 360_000
-    data = _csv(ROWS, lambda i, c: "ABC-17" if (c == "qty" and i == at) else _plain(i, c))
+    data = _plain_with({("qty", at): "ABC-17"})
     with caplog.at_level(logging.INFO, logger="jobs.processors.csv"):
         run = run_csv(data)
     assert _spliced(caplog)
@@ -88,7 +93,7 @@ def test_text_late_in_an_integer_column_is_spliced(run_csv, monkeypatch, caplog)
 
 def test_number_late_in_an_integer_column_is_spliced(run_csv, monkeypatch, caplog):
     at = 350_000
-    data = _csv(ROWS, lambda i, c: "3.25" if (c == "qty" and i == at) else _plain(i, c))
+    data = _plain_with({("qty", at): "3.25"})
     with caplog.at_level(logging.INFO, logger="jobs.processors.csv"):
         run = run_csv(data)
     assert _spliced(caplog)
@@ -102,14 +107,7 @@ def test_number_late_in_an_integer_column_is_spliced(run_csv, monkeypatch, caplo
 
 
 def test_two_columns_widen_at_different_rows(run_csv, monkeypatch, caplog):
-    def cell(i: int, c: str) -> str:
-        if c == "qty" and i == 200_000:
-            return "2.5"
-        if c == "day" and i == 330_000:
-            return "TBD"
-        return _plain(i, c)
-
-    data = _csv(ROWS, cell)
+    data = _plain_with({("qty", 200_000): "2.5", ("day", 330_000): "TBD"})
     with caplog.at_level(logging.INFO, logger="jobs.processors.csv"):
         run = run_csv(data)
     assert _spliced(caplog)
@@ -123,15 +121,8 @@ def test_two_columns_widen_at_different_rows(run_csv, monkeypatch, caplog):
 
 def test_a_change_the_written_rows_cannot_take_starts_over(run_csv, caplog):
     # "NA" became null in the integer column; as text it must stay "NA", which only reading again gives.
-    def cell(i: int, c: str) -> str:
-        if c == "qty" and i == 5:
-            return "NA"
-        if c == "qty" and i == 380_000:
-            return "ABC-17"
-        return _plain(i, c)
-
     with caplog.at_level(logging.INFO, logger="jobs.processors.csv"):
-        run = run_csv(_csv(ROWS, cell))
+        run = run_csv(_plain_with({("qty", 5): "NA", ("qty", 380_000): "ABC-17"}))
     assert not _spliced(caplog)
     qty = run.data.column("qty")
     assert qty.type == pa.string() and qty[5].as_py() == "NA" and qty[380_000].as_py() == "ABC-17"
@@ -210,7 +201,7 @@ def test_profile_of_a_spliced_column_matches_pandas_on_the_output(run_csv):
 def test_cancel_after_a_splice_began_leaves_nothing(run_csv, tmp_path, caplog):
     from jobs.processors.base import Cancelled
 
-    data = _csv(ROWS, lambda i, c: "ABC-17" if (c == "qty" and i == 250_000) else _plain(i, c))
+    data = _plain_with({("qty", 250_000): "ABC-17"})
 
     def progress(done: int, total: int) -> None:
         if _spliced(caplog):  # past the widening: a segment and the second writer exist
@@ -240,17 +231,9 @@ def test_cancel_in_the_first_chunk_stops_the_reading_thread(run_csv, tmp_path):
 def test_splice_then_a_change_that_starts_over(run_csv, caplog):
     # qty widens in place at 250k; at 360k day turns to text, but its "NA" was read as a null date and only
     # reading again gives the text back: the conversion starts over, and the first attempt's pieces go.
-    def cell(i: int, c: str) -> str:
-        if c == "day" and i == 7:
-            return "NA"
-        if c == "qty" and i == 250_000:
-            return "ABC-17"
-        if c == "day" and i == 360_000:
-            return "TBD"
-        return _plain(i, c)
-
+    changes = {("day", 7): "NA", ("qty", 250_000): "ABC-17", ("day", 360_000): "TBD"}
     with caplog.at_level(logging.INFO, logger="jobs.processors.csv"):
-        run = run_csv(_csv(ROWS, cell))
+        run = run_csv(_plain_with(changes))
     assert _spliced(caplog)
     t = run.data
     assert t.schema.field("qty").type == pa.string() and t.schema.field("day").type == pa.string()
@@ -298,7 +281,7 @@ def test_when_splicing_is_refused_the_rows_are_rewritten(run_csv, monkeypatch, c
         raise SpliceError("a piece has a page index")
 
     at = 360_000
-    data = _csv(ROWS, lambda i, c: "ABC-17" if (c == "qty" and i == at) else _plain(i, c))
+    data = _plain_with({("qty", at): "ABC-17"})
     expected = _started_over(monkeypatch, run_csv, data, "again.csv").data
     monkeypatch.setattr(report, "splice", refuse)
     with caplog.at_level(logging.INFO):
