@@ -1,0 +1,51 @@
+"""A chunk's kind: the byte screen that rules kinds out before any cast must never change the answer."""
+
+from __future__ import annotations
+
+import itertools
+
+import pyarrow as pa
+import pytest
+
+from jobs.tables import infer
+from jobs.tables.infer import NumberFormat, chunk_kind
+
+# Spellings of every kind, including the awkward ones each screen has to let through.
+VALUES = [
+    "0", "7", "-12", "+5", "1,234", "1.234", "12.50", "-0.5", ".5", "5.", "1e-5", "-2.5E+3", "inf", "-Infinity",
+    "1.234,5", "0,5", "007", "0x10", "12345678901234567890", "true", "False", "TRUE", "2024-01-31", "2024-1-5",
+    "2024-01-31T10:00:00", "2024-01-31 10:00:00.250", "2024-01-31T10:00:00Z", "2024-01-31T10:00:00+01:00",
+    "31/01/2024", "yes", "no", "Paris", "ABC-17", "n/a", "NA", "-", "", "null", "1 234", "12:30", "€5", "naïve",
+]
+
+
+def _kind_by_trying(arr: pa.Array, fmt: NumberFormat) -> str:
+    """The kind found by trying every kind in order, with no screen (what chunk_kind stands for)."""
+    mask = infer.null_mask(arr)
+    if all(mask.to_pylist()):
+        return "null"
+    for kind in infer._TRY_ORDER:
+        if infer._fits(arr, kind, fmt):
+            return kind
+    return "string"
+
+
+@pytest.mark.parametrize("decimal", [".", ","])
+def test_the_byte_screen_never_changes_a_chunks_kind(decimal):
+    fmt = NumberFormat(decimal)
+    chunks = [[v] for v in VALUES] + [list(pair) for pair in itertools.combinations(VALUES, 2)]
+    chunks += [[v] * 300 + [w] for v, w in itertools.product(VALUES[:24], ["1", "x", "2024-02-01", ""])]
+    wrong = []
+    for values in chunks:
+        arr = pa.array(values, pa.string())
+        if chunk_kind(arr, fmt) != _kind_by_trying(arr, fmt):
+            wrong.append((values[:2], chunk_kind(arr, fmt), _kind_by_trying(arr, fmt)))
+    assert not wrong, wrong[:10]
+
+
+def test_a_value_past_the_probe_still_widens_the_chunk():
+    # 300 integers then one date: the probe (first 256 values) says int, the whole chunk says text.
+    arr = pa.array(["1"] * 300 + ["2024-01-31"], pa.string())
+    assert chunk_kind(arr, NumberFormat()) == "string"
+    arr = pa.array(["1"] * 300 + ["2.5"], pa.string())
+    assert chunk_kind(arr, NumberFormat()) == "float"
