@@ -11,6 +11,8 @@ import pyarrow.parquet as pq
 COMPRESSION = "zstd"
 # Row groups of ~128k rows keep readers' memory modest and let them skip by statistics.
 ROW_GROUP_ROWS = 128 * 1024
+# ... and at most this much Arrow data: on a 5,000-column table 128k rows would be gigabytes in memory.
+ROW_GROUP_BYTES = 64 << 20
 
 
 def writer(path: Path, schema: pa.Schema, compression: str = COMPRESSION) -> pq.ParquetWriter:

@@ -44,6 +44,10 @@ from jobs.tables.threads import prefetch, ticking
 log = logging.getLogger(__name__)
 
 BLOCK_BYTES = 4 << 20  # ~25k rows of a typical export: a progress call (and a cancel check) every ~30 ms
+# Wide tables get larger blocks: converting and profiling cost ~0.1 ms per column per chunk whatever its rows, and
+# 4 MB of a 5,000-column file is a few hundred rows. Capped, as the blocks in flight are what memory holds.
+BLOCK_BYTES_PER_COLUMN = 4 << 10
+MAX_BLOCK_BYTES = 16 << 20
 # Raw blocks read ahead of the parser: enough to keep it fed (it needs the next block to end the current one's
 # last row), few enough that memory does not hold the 32 blocks Arrow would read ahead.
 READ_AHEAD_BLOCKS = 3
@@ -231,6 +235,11 @@ def _parsed(reader: Any, stream: InputStream) -> Iterator[pa.RecordBatch]:
         yield batch
 
 
+def block_bytes(columns: int) -> int:
+    """Bytes of input per chunk for a table of this many columns."""
+    return min(MAX_BLOCK_BYTES, max(BLOCK_BYTES, columns * BLOCK_BYTES_PER_COLUMN))
+
+
 def _reader(
     stream: Any,
     dialect: Dialect,
@@ -336,7 +345,8 @@ class _Attempt:
         try:
             # Arrow reads and parses the first block here already.
             self._reader = _reader(
-                self._stream, dialect, self.rejects, types=self._text_schema if checked else None, check_utf8=False
+                self._stream, dialect, self.rejects, block=block_bytes(len(dialect.names)),
+                types=self._text_schema if checked else None, check_utf8=False,
             )
         except pa.ArrowInvalid as exc:
             self._stream.close()

@@ -25,6 +25,8 @@ from jobs.tables.writer import BackgroundWriter, writer_options
 log = logging.getLogger(__name__)
 
 PROFILE_ROWS = 64 * 1024
+# ... or fewer, on wide tables: 64k rows of 5,000 columns would be gigabytes held for the profile.
+PROFILE_BYTES = 32 << 20
 
 SUMMARY_SCHEMA = pa.schema(
     [
@@ -104,13 +106,13 @@ def write_data(
     profiler: Worker[Callable[[], None]] = Worker(lambda job: job(), depth=2, name="profile")
     rows = 0
     group: list[pa.RecordBatch] = []
-    group_rows = 0
+    group_rows = group_bytes = 0
     try:
         for batch in batches:
             if batch.schema != schema:
                 if group:
                     profiler.submit(partial(observe, group))
-                    group, group_rows = [], 0
+                    group, group_rows, group_bytes = [], 0, 0
                 writer.close()
                 # The rows so far stay where they are: the splice extends the first segment into the output.
                 segments.append(Segment(current, schema))
@@ -124,9 +126,10 @@ def write_data(
             # The profile costs per call as well as per row: give it fewer, larger batches.
             group.append(batch)
             group_rows += batch.num_rows
-            if group_rows >= PROFILE_ROWS:
+            group_bytes += batch.nbytes
+            if group_rows >= PROFILE_ROWS or group_bytes >= PROFILE_BYTES:
                 profiler.submit(partial(observe, group))
-                group, group_rows = [], 0
+                group, group_rows, group_bytes = [], 0, 0
         if group:
             profiler.submit(partial(observe, group))
         profiler.finish(tick)

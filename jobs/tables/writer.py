@@ -11,7 +11,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from jobs.parquet_io import COMPRESSION, ROW_GROUP_ROWS
+from jobs.parquet_io import COMPRESSION, ROW_GROUP_BYTES, ROW_GROUP_ROWS
 
 _STOP = object()
 
@@ -29,7 +29,8 @@ def writer_options(dictionary_columns: list[str] | bool = True, compression: str
 
 
 class BackgroundWriter:
-    """Collects batches into row groups of ~ROW_GROUP_ROWS rows and writes them from its own thread.
+    """Collects batches into row groups of ROW_GROUP_ROWS rows (fewer past ROW_GROUP_BYTES) and writes them from its
+    own thread.
 
     The queue is short, so memory stays at a few row groups whatever the input size. Errors raised in the
     thread come back to the caller on the next :meth:`put` or on :meth:`close`.
@@ -46,6 +47,7 @@ class BackgroundWriter:
         self._thread.start()
         self._pending: list[pa.RecordBatch] = []
         self._pending_rows = 0
+        self._pending_bytes = 0
 
     def _run(self) -> None:
         try:
@@ -69,19 +71,24 @@ class BackgroundWriter:
         self._check()
         self._pending.append(batch)
         self._pending_rows += batch.num_rows
-        if self._pending_rows >= ROW_GROUP_ROWS:
+        self._pending_bytes += batch.nbytes
+        if self._pending_bytes >= ROW_GROUP_BYTES and self._pending_rows < ROW_GROUP_ROWS:
+            self._flush()  # a wide table: a row group of what is there
+        elif self._pending_rows >= ROW_GROUP_ROWS:
             # Exactly ROW_GROUP_ROWS per row group: the rest waits for the next batches.
             table = pa.Table.from_batches(self._pending)
             self._queue.put(table.slice(0, ROW_GROUP_ROWS))
             rest = table.slice(ROW_GROUP_ROWS)
             self._pending = rest.to_batches()
             self._pending_rows = rest.num_rows
+            self._pending_bytes = rest.nbytes
 
     def _flush(self) -> None:
         if self._pending_rows:
             self._queue.put(pa.Table.from_batches(self._pending))
         self._pending = []
         self._pending_rows = 0
+        self._pending_bytes = 0
 
     def close(self) -> None:
         self._flush()
