@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 PROFILE_ROWS = 64 * 1024
 # ... or fewer, on wide tables: 64k rows of 5,000 columns would be gigabytes held for the profile.
-PROFILE_BYTES = 32 << 20
+PROFILE_BYTES = 64 << 20
 
 SUMMARY_SCHEMA = pa.schema(
     [
