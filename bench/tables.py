@@ -4,6 +4,7 @@
     python bench/tables.py --mb 100        # quicker: everything scaled down
     python bench/tables.py --skip-pandas --skip-excel
     python bench/tables.py --rounds 3         # more rounds: ratios are taken round by round, then the median
+    python bench/tables.py --skip-csv --skip-excel --wide 2000   # only a 2,000-column CSV, and 3x its rows
 
 Data is generated once, seeded, under bench/data/ (git-ignored). Every contender runs in its own child process,
 one after the other, so each wall time and peak RSS (from wait4) is its own; compare ratios within one run, as
@@ -105,6 +106,41 @@ def make_csv(path: Path, mb: float, drift_at: float | None = None, sustained: bo
         writer.close()
     tmp.rename(path)
     return total
+
+
+def make_wide(path: Path, mb: float, columns: int) -> int:
+    """A CSV of ``columns`` columns (integers, numbers, words with blanks, dates in turn), about ``mb`` MB."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    words = pa.array(["yes", "no", "maybe", "", "n/a", "pending"])
+    rows = int(mb * 1e6 / (columns * 5.6))  # ~5.6 bytes a cell for this mix
+    tmp = path.with_suffix(".tmp")
+    with pa.OSFile(str(tmp), "wb") as sink:
+        writer = None
+        for start in range(0, rows, 2000):
+            n = min(2000, rows - start)
+            rng = np.random.default_rng([SEED, start])
+            cols = {}
+            for i in range(columns):
+                kind = i % 4
+                if kind == 0:
+                    cols[f"q{i}"] = pa.array(rng.integers(0, 1000, n))
+                elif kind == 1:
+                    cols[f"q{i}"] = pa.array(np.round(rng.random(n) * 100, 2))
+                elif kind == 2:
+                    cols[f"q{i}"] = words.take(pa.array(rng.integers(0, len(words), n)))
+                else:
+                    cols[f"q{i}"] = pa.array(rng.integers(18000, 20000, n).astype("int32")).cast(pa.date32())
+            table = pa.table(cols)
+            if writer is None:
+                writer = pacsv.CSVWriter(sink, table.schema, write_options=pacsv.WriteOptions(quoting_style="needed"))
+            writer.write_table(table)
+        assert writer is not None
+        writer.close()
+    tmp.rename(path)
+    return rows
 
 
 def make_xlsx(path: Path, rows: int) -> None:
@@ -220,6 +256,10 @@ def main() -> None:
     ap.add_argument("--xlsx-rows", type=int, default=200_000)
     ap.add_argument("--skip-pandas", action="store_true", help="skip the (slow) chunked pandas CSV run")
     ap.add_argument("--skip-excel", action="store_true")
+    ap.add_argument("--skip-csv", action="store_true", help="skip the mixed-type CSV runs")
+    ap.add_argument("--wide", type=int, metavar="COLUMNS",
+                    help="also a wide CSV of this many columns (--wide-mb) and one with 3x its rows")
+    ap.add_argument("--wide-mb", type=float, default=60)
     ap.add_argument("--rounds", type=int, default=2, help="rounds of every contender in turn (default 2)")
     ap.add_argument("--make", nargs=3, help=argparse.SUPPRESS)
     ap.add_argument("--task", help=argparse.SUPPRESS)
@@ -230,6 +270,8 @@ def main() -> None:
         kind, path, size = a.make
         if kind == "xlsx":
             make_xlsx(Path(path), int(size))
+        elif kind.startswith("wide"):
+            make_wide(Path(path), float(size), int(kind[4:]))
         else:
             make_csv(Path(path), float(size), 0.9 if kind.startswith("drift") else None, kind == "drift_sustained")
         return
@@ -237,6 +279,45 @@ def main() -> None:
         print(json.dumps(task(a.task, a.input, a.out)))
         return
     DATA.mkdir(parents=True, exist_ok=True)
+    if not a.skip_csv:
+        _bench_csv(a)
+    if a.wide:
+        _bench_wide(a)
+    if not a.skip_excel:
+        _bench_excel(a)
+
+
+def median_ratio(rounds: list[dict[str, dict[str, object]]], num: str, den: str, field: str = "seconds") -> str:
+    """Ratio taken round by round (the machine's speed drifts), then the median over rounds."""
+    values = [float(res[num][field]) / float(res[den][field])  # type: ignore[arg-type]
+              for res in rounds if res.get(num, {}).get("ok") and res.get(den, {}).get("ok")]
+    return f"{statistics.median(values):.2f}x" if values else "n/a"
+
+
+def _bench_wide(a: argparse.Namespace) -> None:
+    cols, mb = a.wide, a.wide_mb
+    one = DATA / f"wide_{cols}c_{mb:g}mb.csv"
+    three = DATA / f"wide_{cols}c_{3 * mb:g}mb.csv"
+    for path, size in ((one, mb), (three, 3 * mb)):
+        if not path.exists():
+            print(f"generating {path.name} …", flush=True)
+            subprocess.run([sys.executable, __file__, "--make", f"wide{cols}", str(path), str(size)], check=True)
+    print(f"Wide CSV {one.name} ({one.stat().st_size / 1e6:.0f} MB, {cols} columns), {a.rounds} round(s):")
+    rounds: list[dict[str, dict[str, object]]] = []
+    for _ in range(a.rounds):
+        res: dict[str, dict[str, object]] = {}
+        for key, name, src in (("parqueue", "parqueue", one), ("duckdb_copy", "duckdb_copy", one),
+                               ("polars", "polars", one), ("parqueue_x3", "parqueue", three)):
+            res[key] = measure(name, src)
+            print(_line(res[key]), flush=True)
+        rounds.append(res)
+    print(f"  vs DuckDB COPY {median_ratio(rounds, 'parqueue', 'duckdb_copy')}, "
+          f"vs polars {median_ratio(rounds, 'parqueue', 'polars')}; peak RSS with 3x the rows: "
+          f"{median_ratio(rounds, 'parqueue_x3', 'parqueue', 'peak_mb')} the peak of the file itself; "
+          f"peak vs DuckDB's {median_ratio(rounds, 'parqueue', 'duckdb_copy', 'peak_mb')}")
+
+
+def _bench_csv(a: argparse.Namespace) -> None:
     mb = a.mb
     big = DATA / f"tables_{mb:g}mb.csv"
     small = DATA / f"tables_{mb / 10:g}mb.csv"
@@ -264,24 +345,19 @@ def main() -> None:
         if a.rounds > 1:
             print(f"  (round {r + 1} of {a.rounds} done)", flush=True)
 
-    def median_ratio(num: str, den: str, field: str = "seconds") -> str:
-        """Ratio taken round by round (the machine's speed drifts), then the median over rounds."""
-        values = [float(res[num][field]) / float(res[den][field])  # type: ignore[arg-type]
-                  for res in rounds if res.get(num, {}).get("ok") and res.get(den, {}).get("ok")]
-        return f"{statistics.median(values):.2f}x" if values else "n/a"
-
     print("ratios, median over rounds (Parqueue time / other time; below 1 means Parqueue is faster):")
-    print(f"  vs DuckDB COPY {median_ratio('parqueue', 'duckdb_copy')}, "
-          f"vs COPY+SUMMARIZE {median_ratio('parqueue', 'duckdb_summarize')}, "
-          f"vs polars {median_ratio('parqueue', 'polars')}, "
-          f"vs chunked pandas {median_ratio('parqueue', 'pandas_chunked')}")
-    print(f"  type change at 90 % / clean: one stray value {median_ratio('parqueue_drift', 'parqueue')}, "
-          f"from there on {median_ratio('parqueue_sustained', 'parqueue')}")
+    print(f"  vs DuckDB COPY {median_ratio(rounds, 'parqueue', 'duckdb_copy')}, "
+          f"vs COPY+SUMMARIZE {median_ratio(rounds, 'parqueue', 'duckdb_summarize')}, "
+          f"vs polars {median_ratio(rounds, 'parqueue', 'polars')}, "
+          f"vs chunked pandas {median_ratio(rounds, 'parqueue', 'pandas_chunked')}")
+    print(f"  type change at 90 % / clean: one stray value {median_ratio(rounds, 'parqueue_drift', 'parqueue')}, "
+          f"from there on {median_ratio(rounds, 'parqueue_sustained', 'parqueue')}")
     peak = statistics.median(float(res["parqueue"]["peak_mb"]) for res in rounds)  # type: ignore[arg-type]
-    print(f"  peak RSS {peak:.0f} MB ({median_ratio('parqueue', 'parqueue_small', 'peak_mb')} the "
+    print(f"  peak RSS {peak:.0f} MB ({median_ratio(rounds, 'parqueue', 'parqueue_small', 'peak_mb')} the "
           f"{mb / 10:g} MB file's)")
-    if a.skip_excel:
-        return
+
+
+def _bench_excel(a: argparse.Namespace) -> None:
     xlsx = DATA / f"sheet_{a.xlsx_rows}.xlsx"
     if not xlsx.exists():
         print(f"generating {xlsx.name} …", flush=True)
@@ -295,10 +371,11 @@ def main() -> None:
             print(_line(res[name]), flush=True)
         xrounds.append(res)
     slow = xrounds[0]["pandas_openpyxl"]  # ~30 s a run: once is enough for a ratio near 0.07
-    rounds[:] = [{**res, "pandas_openpyxl": slow} for res in xrounds]
-    print(f"  Parqueue vs raw calamine {median_ratio('parqueue_excel', 'calamine_raw')}, "
-          f"vs fastexcel {median_ratio('parqueue_excel', 'fastexcel_raw')}, "
-          f"vs pandas+openpyxl {median_ratio('parqueue_excel', 'pandas_openpyxl')} (pandas+openpyxl run once)")
+    rounds = [{**res, "pandas_openpyxl": slow} for res in xrounds]
+    print(f"  Parqueue vs raw calamine {median_ratio(rounds, 'parqueue_excel', 'calamine_raw')}, "
+          f"vs fastexcel {median_ratio(rounds, 'parqueue_excel', 'fastexcel_raw')}, "
+          f"vs pandas+openpyxl {median_ratio(rounds, 'parqueue_excel', 'pandas_openpyxl')} "
+          "(pandas+openpyxl run once)")
 
 if __name__ == "__main__":
     main()
