@@ -259,7 +259,8 @@ def main() -> None:
     ap.add_argument("--skip-csv", action="store_true", help="skip the mixed-type CSV runs")
     ap.add_argument("--wide", type=int, metavar="COLUMNS",
                     help="also a wide CSV of this many columns (--wide-mb) and one with 3x its rows")
-    ap.add_argument("--wide-mb", type=float, default=60)
+    ap.add_argument("--wide-mb", type=float, default=180,
+                    help="size of the wide CSV (default 180: by then the peak has settled)")
     ap.add_argument("--rounds", type=int, default=2, help="rounds of every contender in turn (default 2)")
     ap.add_argument("--make", nargs=3, help=argparse.SUPPRESS)
     ap.add_argument("--task", help=argparse.SUPPRESS)
