@@ -173,6 +173,9 @@ def task(name: str, src: str, out: str) -> dict[str, object]:
     target = str(Path(out) / "out.parquet")
     if name in ("parqueue", "parqueue_excel"):
         sys.path.insert(0, str(ROOT))
+        from jobs.nopandas import keep_pandas_out
+
+        keep_pandas_out()  # as in a worker: pyarrow would import pandas on first use (0.25 s, 60 MB)
         from jobs.processors import csv, excel
         from jobs.processors.base import ProcessOptions
 

@@ -7,11 +7,9 @@ parent and, when the parent is gone (even after a SIGKILL), marks its job interr
 
 from __future__ import annotations
 
-import importlib.abc
 import logging
 import os
 import signal
-import sys
 import threading
 import time
 import uuid
@@ -22,6 +20,7 @@ import psutil
 from huey.consumer import Consumer, Worker
 
 from jobs import queue as job_queue
+from jobs.nopandas import keep_pandas_out
 from jobs.queue import JobQueue
 from jobs.runner import run_job
 from jobs.store import open_store
@@ -78,30 +77,9 @@ def _warm_up() -> None:
         log.debug("warm-up failed", exc_info=True)
 
 
-class _NoPandas(importlib.abc.MetaPathFinder):
-    """Makes ``import pandas`` fail with ImportError, as if it were not installed."""
-
-    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
-        if name == "pandas" or name.startswith("pandas."):
-            raise ImportError(f"{name} is kept out of Parqueue's workers")
-        return None
-
-
-def _keep_pandas_out() -> None:
-    """pyarrow imports pandas on first use whenever it is installed (0.25 s and 60 MB per worker); no
-    processor uses pandas, so a worker tells Python it is absent.
-
-    Not with ``sys.modules["pandas"] = None``: pyarrow's compiled import then receives None instead of an
-    ImportError, and the first ``pa.array(list)`` of the process raises AttributeError (a job that got there
-    before the warm-up would fail).
-    """
-    if "pandas" not in sys.modules and not any(isinstance(f, _NoPandas) for f in sys.meta_path):
-        sys.meta_path.insert(0, _NoPandas())
-
-
 def serve(data_dir: Path, parent_pid: int | None, threads: int = 1) -> int:
     """Run until the parent dies or we are told to stop; returns the exit code."""
-    _keep_pandas_out()
+    keep_pandas_out()
     store = open_store(data_dir)
     jq = JobQueue(data_dir)
     worker_id = f"{HOST}:{os.getpid()}:{uuid.uuid4().hex[:6]}"

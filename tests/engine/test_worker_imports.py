@@ -11,8 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_pandas_is_kept_out_and_pyarrow_works_from_the_first_call():
     code = (
-        "from jobs.worker import _keep_pandas_out\n"
-        "_keep_pandas_out()\n"
+        "from jobs.nopandas import keep_pandas_out\n"
+        "keep_pandas_out()\n"
         "import pyarrow as pa\n"
         "assert pa.array([1, 2]).to_pylist() == [1, 2]  # the first list conversion of the process\n"
         "assert pa.table({'a': [1]}).num_rows == 1\n"
