@@ -153,6 +153,19 @@ def _as_float(arr: pa.Array) -> np.ndarray:
     return values
 
 
+def _finite_with_weights(counts: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """The counted values as float64 (as :func:`_as_float` gives them) and their counts, NaN and inf left out."""
+    values, weights = counts.column("value").combine_chunks(), counts.column("n").combine_chunks()
+    if pa.types.is_date32(values.type):
+        values = values.cast(pa.int32())
+    elif pa.types.is_timestamp(values.type):
+        values = values.cast(pa.int64())
+    floats = values.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+    ns = weights.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+    keep = np.isfinite(floats)
+    return (floats, ns) if keep.all() else (floats[keep], ns[keep])
+
+
 @dataclass
 class ColumnProfile:
     """One column's running profile.
@@ -184,6 +197,10 @@ class ColumnProfile:
     _max_len: int | None = None
     _formulas: int = 0
     _kll_offset: int = 0
+    # Past _KLL_FULL values a column is fed one value in _KLL_STRIDE, into a sketch of its own: those values each
+    # stand for _KLL_STRIDE, and weighing them as one (one sketch for both) put the first rows' values 8x over
+    # the rest (the median of a sorted id column came out at an eighth of its range).
+    _kll_sampled: Any = None
     # Values the frequent-items sketch stands for, and those it was actually fed: the top counts are scaled
     # by their ratio, so sampling one chunk in _SAMPLE_STRIDE never inflates a count beyond what was seen.
     _freq_seen: int = 0
@@ -216,14 +233,17 @@ class ColumnProfile:
                 self._counts = pa.table({"value": pa.array([], arr.type), "n": pa.array([], pa.int64())})
             else:
                 self._freq = ds.frequent_items_sketch(_FREQ_LG)
-        if self._counts is not None:
-            self._update_few(arr)
+        few = self._counts is not None
+        if few:
+            self._update_few(arr)  # may hand the counts to the sketches: ``few`` is what this chunk was counted as
         else:
             self._update_many(arr)
         if self._kll is not None:
-            mm = pc.min_max(arr)
-            self._extend(mm["min"].as_py(), mm["max"].as_py())
-            self._feed_kll(arr)
+            if not few:
+                # Few values: min, max, quantiles and the histogram come from the exact counts instead.
+                mm = pc.min_max(arr)
+                self._extend(mm["min"].as_py(), mm["max"].as_py())
+                self._feed_kll(arr)
             if not _is_temporal(self.type):
                 self._arrow_moments(arr, valid)
         elif pa.types.is_boolean(arr.type):
@@ -242,13 +262,22 @@ class ColumnProfile:
         chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
         for chunk in chunks:
             if self._kll.n < _KLL_FULL or len(chunk) < 4 * _KLL_STRIDE:
-                values = _as_float(chunk)
+                values, sketch = _as_float(chunk), self._kll
             else:
                 # One value in _KLL_STRIDE, chosen before the conversion to float so only those are copied.
                 self._kll_offset = (self._kll_offset + 1) % _KLL_STRIDE
                 values = _as_float(chunk.take(pa.array(np.arange(self._kll_offset, len(chunk), _KLL_STRIDE))))
+                if self._kll_sampled is None:
+                    self._kll_sampled = ds.kll_doubles_sketch(KLL_K)
+                sketch = self._kll_sampled
             if len(values):
-                self._kll.update(values)
+                sketch.update(values)
+
+    def _feed_kll_counts(self, counts: pa.Table) -> None:
+        """The quantile sketch takes over from exact counts: each value fed as often as it occurred."""
+        values, weights = _finite_with_weights(counts)
+        for start in range(0, len(values), 4096):  # in slices, so the repeated values stay a few MB
+            self._kll.update(np.repeat(values[start:start + 4096], weights[start:start + 4096]))
 
     def _extend(self, lo: Any, hi: Any) -> None:
         if lo is not None:
@@ -283,7 +312,7 @@ class ColumnProfile:
                 values, ns = values.filter(keep), ns.filter(keep)
         if self._is_string:
             self._text_stats(values, ns.to_numpy())
-        elif self._kll is None:
+        else:
             mm = pc.min_max(values)
             self._extend(mm["min"].as_py(), mm["max"].as_py())
         self._pending.append(pa.table({"value": values, "n": ns.cast(pa.int64())}))
@@ -310,6 +339,8 @@ class ColumnProfile:
             self._freq_seen += handed
             self._freq_fed += handed
             self._distinct_sketch().update(self._counts["value"].combine_chunks())
+            if self._kll is not None:
+                self._feed_kll_counts(self._counts)
             self._counts = None
 
     def _update_many(self, arr: pa.Array) -> None:
@@ -385,6 +416,20 @@ class ColumnProfile:
     def _quantiles(self) -> dict[str, Any]:
         out: dict[str, Any] = {f"p{round(q * 100)}": None for q in QUANTILES}
         out.update(quantile_method=None, quantile_rank_error=None, histogram_edges=None, histogram_counts=None)
+        if self._kll is not None and self._counts is not None:
+            values, weights = _finite_with_weights(self._counts)
+            return self._weighted_quantiles(out, values, weights, "exact", 0.0)
+        if self._kll_sampled is not None and not self._kll_sampled.is_empty():
+            # Both sketches' retained values with their weights, the sampled ones counting _KLL_STRIDE times.
+            full, sampled = list(self._kll), list(self._kll_sampled)
+            values = np.array([v for v, _ in full] + [v for v, _ in sampled], np.float64)
+            weights = np.array([w for _, w in full] + [w * _KLL_STRIDE for _, w in sampled], np.int64)
+            method = (f"kll (k={KLL_K}), the first {_KLL_FULL:,} values and then 1 in {_KLL_STRIDE} "
+                      f"(weighted {_KLL_STRIDE})")
+            error = max(self._kll.normalized_rank_error(False), self._kll_sampled.normalized_rank_error(False))
+            bounds = (min(self._kll.get_min_value(), self._kll_sampled.get_min_value()),
+                      max(self._kll.get_max_value(), self._kll_sampled.get_max_value()))
+            return self._weighted_quantiles(out, values, weights, method, error, self.count - self.nulls, bounds)
         if self._kll is None or self._kll.is_empty():
             return out
         qs = self._kll.get_quantiles(list(QUANTILES))
@@ -402,10 +447,43 @@ class ColumnProfile:
         if hi > lo:
             edges = np.linspace(lo, hi, HIST_BINS + 1)
             pmf = self._kll.get_pmf(list(edges[1:-1]), True)
-            counts = np.rint(np.asarray(pmf) * self._kll.n).astype(np.int64)
+            # Scaled to the column's values: the sketch was fed only some of them past _KLL_FULL.
+            counts = np.rint(np.asarray(pmf) * (self.count - self.nulls)).astype(np.int64)
         else:
             edges = np.array([lo, hi])
-            counts = np.array([self._kll.n], np.int64)
+            counts = np.array([self.count - self.nulls], np.int64)
+        out["histogram_edges"] = [float(e) for e in edges]
+        out["histogram_counts"] = [int(c) for c in counts]
+        return out
+
+    def _weighted_quantiles(
+        self, out: dict[str, Any], values: np.ndarray, weights: np.ndarray, method: str, error: float,
+        scale_to: int | None = None, bounds: tuple[float, float] | None = None,
+    ) -> dict[str, Any]:
+        """Quantiles and histogram of values with weights (exact counts, or sketches' retained values), as KLL
+        gives them: the smallest value whose cumulative weight reaches q of the total; a value on a bin edge
+        counts in the bin below. ``scale_to``: the histogram's counts add up to this many values; ``bounds``: its
+        range (default: the values' own)."""
+        if not len(values):
+            return out
+        order = np.argsort(values, kind="stable")
+        values, weights = values[order], weights[order]
+        cum = np.cumsum(weights)
+        total = int(cum[-1])
+        for q in QUANTILES:
+            at = min(int(np.searchsorted(cum, q * total, side="left")), len(values) - 1)
+            out[f"p{round(q * 100)}"] = _render_float(float(values[at]), self.type)
+        out["quantile_method"] = method
+        out["quantile_rank_error"] = error
+        lo, hi = bounds if bounds is not None else (float(values[0]), float(values[-1]))
+        scale = 1.0 if scale_to is None else scale_to / total
+        if hi > lo:
+            edges = np.linspace(lo, hi, HIST_BINS + 1)
+            bins = np.searchsorted(edges[1:-1], values, side="left")
+            counts = np.rint(np.bincount(bins, weights=weights, minlength=HIST_BINS) * scale).astype(np.int64)
+        else:
+            edges = np.array([lo, hi])
+            counts = np.array([round(total * scale)], np.int64)
         out["histogram_edges"] = [float(e) for e in edges]
         out["histogram_counts"] = [int(c) for c in counts]
         return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -214,3 +215,58 @@ def test_top_values_of_codes_days_and_flags_match_pandas(run_csv):
         assert col["nulls"] == int(df[name].isna().sum()), name
         assert all(counts[item["value"]] == item["count"] for item in col["top_values"]), name
         assert [v["count"] for v in col["top_values"]] == sorted(counts.values(), reverse=True)[:10], name
+
+
+def test_quantiles_of_a_column_with_few_values_are_exact(run_csv):
+    # 3,000 rows of 37 distinct integers and 20 distinct dates: counted exactly, so quantiles are exact too.
+    n = 3000
+    rows = ["k,day"] + [f"{(i * 7919) % 37},2024-03-{1 + (i * 13) % 20:02d}" for i in range(n)]
+    run = run_csv(("\n".join(rows) + "\n").encode())
+    col = run.columns["k"]
+    values = np.array([(i * 7919) % 37 for i in range(n)])
+    assert col["quantile_method"] == "exact" and col["quantile_rank_error"] == 0.0
+    for q in (5, 25, 50, 75, 95):
+        assert float(col[f"p{q}"]) == np.quantile(values, q / 100, method="inverted_cdf")
+    edges = np.array(col["histogram_edges"])
+    assert edges[0] == values.min() and edges[-1] == values.max() and len(edges) == 21
+    # A value on an inner edge counts in the bin below (as KLL's inclusive split points do).
+    expected = np.bincount(np.searchsorted(edges[1:-1], values, side="left"), minlength=20)
+    assert col["histogram_counts"] == expected.tolist()
+    day = run.columns["day"]
+    assert day["quantile_method"] == "exact" and day["p50"].startswith("2024-03-")
+
+
+def test_the_quantile_sketch_takes_over_from_exact_counts():
+    from jobs.tables.profile import ColumnProfile
+
+    # Few values at first (counted exactly), then > 20,000 distinct: the sketch starts from the counts so far.
+    first = np.arange(200_000) % 50
+    later = 1000 + np.arange(40_000)
+    col = ColumnProfile("v", pa.int64())
+    for part in [*np.split(first, 4), *np.split(later, 4)]:
+        col.update(pa.array(part))
+    row = col.result()
+    values = np.concatenate([first, later])
+    assert row["distinct_method"].startswith("hyperloglog") and row["quantile_method"].startswith("kll")
+    assert abs(sum(row["histogram_counts"]) - len(values)) <= 20  # every value, not only those the sketch saw
+    for q in (5, 25, 50, 75, 95):
+        got = float(row[f"p{q}"])
+        rank = np.searchsorted(np.sort(values), got, side="right") / len(values)
+        assert abs(rank - q / 100) <= 3 * row["quantile_rank_error"] + 1 / 50, (q, got, rank)
+
+
+def test_quantiles_of_a_sorted_column_weigh_every_part_of_the_file_alike():
+    from jobs.tables.profile import ColumnProfile
+
+    # Past the first 65,536 values the sketch is fed 1 value in 8: those must count 8 times, or the first rows
+    # dominate (the median of sorted ids came out at an eighth of their range).
+    ids = np.arange(1, 2_000_001)
+    col = ColumnProfile("id", pa.int64())
+    for part in np.array_split(ids, 31):
+        col.update(pa.array(part))
+    row = col.result()
+    for q in (5, 25, 50, 75, 95):
+        assert abs(float(row[f"p{q}"]) / len(ids) - q / 100) <= 3 * row["quantile_rank_error"], (q, row[f"p{q}"])
+    counts = row["histogram_counts"]
+    assert abs(sum(counts) - len(ids)) <= 20
+    assert max(counts) / min(counts) < 1.5  # flat reads flat (weighted 1 for 8, the first bin held 4.7x the rest)
