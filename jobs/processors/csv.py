@@ -49,8 +49,12 @@ BLOCK_BYTES = 4 << 20  # ~25k rows of a typical export: a progress call (and a c
 BLOCK_BYTES_PER_COLUMN = 4 << 10
 MAX_BLOCK_BYTES = 16 << 20
 # Raw blocks read ahead of the parser: enough to keep it fed (it needs the next block to end the current one's
-# last row), few enough that memory does not hold the 32 blocks Arrow would read ahead.
+# last row), few enough that memory does not hold the 32 blocks Arrow would read ahead. 2 would save ~40 MB on
+# large files, but a file shorter than one block with a row longer than the default block then waited for ever.
 READ_AHEAD_BLOCKS = 3
+# A row longer than a block (a huge quoted text) is read again with blocks this many times larger, up to:
+LONG_ROW_GROWTH = 8
+MAX_ROW_BYTES = 256 << 20
 PASS2_BLOCK_BYTES = 1 << 20  # pass 2 runs ~200 MB/s: still a progress call every ~20 ms
 PASS1_SHARE = 0.5  # share of the progress bar for pass 1 (parse); pass 2 (convert, profile, write) has the rest
 _TABLE_SUFFIXES = {".csv", ".tsv", ".psv", ".tab", ".txt", ".gz", ".zst", ".bz2"}
@@ -157,9 +161,10 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
     checked = True  # validate UTF-8 while reading; on failure read bytes and decode value by value
     with options.outputs(stem) as outs:
         data_path = outs.path(".parquet")
-        for _attempt in range(4):
+        block = block_bytes(len(dialect.names))
+        for _attempt in range(8):
             try:
-                attempt = _Attempt(source, dialect, floors, checked, report)
+                attempt = _Attempt(source, dialect, floors, checked, report, block)
                 outcome = write_data(attempt.batches(), attempt.schema, data_path, attempt.first,
                                      compression=outs.compression, scratch=lambda tag: outs.path(f".{tag}"),
                                      tick=tick)
@@ -168,6 +173,15 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
                 # A type changed after rows were written: start over with the final types (now known).
                 floors, checked = restart.floors, restart.checked
                 log.info("%s: starting over with wider types %s", source.name, restart.floors)
+            except _LongRow:
+                if block >= MAX_ROW_BYTES:
+                    raise ProcessingError(
+                        f"a row is longer than {MAX_ROW_BYTES >> 20} MB (a quoted value that never ends, or "
+                        "one that large): it cannot be read as a table"
+                    ) from None
+                block = min(MAX_ROW_BYTES, block * LONG_ROW_GROWTH)
+                log.info("%s: a row spans more than a block; reading again in blocks of %d MB",
+                         source.name, block >> 20)
         else:
             raise RuntimeError("column types did not settle")
         warnings.extend(attempt.warnings())
@@ -317,6 +331,14 @@ class _Restart(Exception):
         self.checked = checked
 
 
+class _LongRow(Exception):
+    """A row is longer than a block: Arrow's reader cannot hold it (read again with larger blocks)."""
+
+
+def _is_long_row(exc: Exception) -> bool:
+    return "straddling object straddles two block boundaries" in str(exc)
+
+
 class _Attempt:
     """One conversion pass: parse, check and convert every chunk, hand typed batches to the writer.
 
@@ -326,7 +348,8 @@ class _Attempt:
     """
 
     def __init__(
-        self, source: Path, dialect: Dialect, floors: dict[str, str], checked: bool, progress: ProgressCallback
+        self, source: Path, dialect: Dialect, floors: dict[str, str], checked: bool, progress: ProgressCallback,
+        block: int = BLOCK_BYTES,
     ) -> None:
         self.source = source
         self.dialect = dialect
@@ -345,13 +368,15 @@ class _Attempt:
         try:
             # Arrow reads and parses the first block here already.
             self._reader = _reader(
-                self._stream, dialect, self.rejects, block=block_bytes(len(dialect.names)),
+                self._stream, dialect, self.rejects, block=block,
                 types=self._text_schema if checked else None, check_utf8=False,
             )
         except pa.ArrowInvalid as exc:
             self._stream.close()
             if checked and "UTF8" in str(exc):
                 raise _Restart(self._floors(), checked=False) from None
+            if _is_long_row(exc):
+                raise _LongRow() from None
             raise ProcessingError(_arrow_message(exc)) from None
         self._batches = prefetch(_parsed(self._reader, self._stream))
         self.rows = 0
@@ -373,6 +398,8 @@ class _Attempt:
             self.close()
             if self.checked and "UTF8" in str(exc):
                 raise _Restart(self._floors(), checked=False) from None
+            if _is_long_row(exc):
+                raise _LongRow() from None
             raise ProcessingError(_arrow_message(exc)) from None
         if self.checked:
             batch = raw

@@ -249,3 +249,16 @@ def test_compression_and_overwrite_settings_reach_every_table_output(tmp_path: P
     again = csv_processor.process(src, ProcessOptions(out, {"overwrite": "replace"}), no_progress)
     assert [p.name for p in again.outputs] == [p.name for p in first.outputs]
     assert pq.ParquetFile(again.outputs[0]).metadata.row_group(0).column(0).compression == "ZSTD"
+
+
+def test_a_value_longer_than_two_reading_blocks_is_read_whole(run_csv):
+    # Arrow's reader refuses a row that straddles two block edges: the file is read again in larger blocks.
+    from jobs.processors import csv as csv_processor
+
+    big = "".join(f"line {i} of a long note\n" for i in range(420_000))  # ~10 MB, quoted, with newlines
+    assert len(big) > 2 * csv_processor.BLOCK_BYTES
+    data = 'id,note\n1,"' + big + '"\n2,short\n'
+    run = run_csv(data.encode())
+    t = run.data
+    assert t.num_rows == 2 and t.column("note").to_pylist() == [big, "short"]
+    assert t.column("id").to_pylist() == [1, 2]
