@@ -109,12 +109,23 @@ def preview(source: Path, rows: int = 50) -> pa.Table:
     """The first ``rows`` rows as text, straight from the source (for the window, before the job runs)."""
     source = Path(source)
     dialect = _dialect(source, ProcessOptions(out_dir=source.parent))
+    # Small blocks answer at once; a row longer than two of them (a long text cell) needs larger ones.
+    for block in (1 << 16, BLOCK_BYTES, MAX_BLOCK_BYTES * 2):
+        try:
+            table = _head(source, dialect, rows, block)
+            break
+        except pa.ArrowInvalid as exc:
+            if not _is_long_row(exc) or block >= MAX_BLOCK_BYTES * 2:
+                raise ProcessingError(_arrow_message(exc)) from None
+    return pa.table(
+        {name: _as_text(table.column(name).combine_chunks())[0] for name in table.column_names}
+    )
+
+
+def _head(source: Path, dialect: Dialect, rows: int, block: int) -> pa.Table:
     stream = _open(source, dialect)
     with contextlib.closing(stream):
-        try:
-            reader = _reader(stream, dialect, Rejects(), block=1 << 16)
-        except pa.ArrowInvalid as exc:
-            raise ProcessingError(_arrow_message(exc)) from None
+        reader = _reader(stream, dialect, Rejects(), block=block)
         batches = []
         n = 0
         for batch in reader:
@@ -122,10 +133,7 @@ def preview(source: Path, rows: int = 50) -> pa.Table:
             n += batches[-1].num_rows
             if n >= rows:
                 break
-    table = pa.Table.from_batches(batches, schema=reader.schema) if batches else reader.schema.empty_table()
-    return pa.table(
-        {name: _as_text(table.column(name).combine_chunks())[0] for name in table.column_names}
-    )
+    return pa.Table.from_batches(batches, schema=reader.schema) if batches else reader.schema.empty_table()
 
 
 def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -> ProcessResult:

@@ -262,3 +262,15 @@ def test_a_value_longer_than_two_reading_blocks_is_read_whole(run_csv):
     t = run.data
     assert t.num_rows == 2 and t.column("note").to_pylist() == [big, "short"]
     assert t.column("id").to_pylist() == [1, 2]
+
+
+def test_the_preview_shows_a_row_with_a_long_text_cell(tmp_path):
+    # The preview reads in small blocks to answer at once; a 300 KB cell straddles several of them.
+    from jobs.preview import preview
+
+    long = "word " * 60_000
+    src = tmp_path / "notes.csv"
+    src.write_text(f'id,note\n1,short\n2,"{long}"\n3,end\n')
+    shown = preview(src)
+    assert shown.kind == "table", shown.message
+    assert shown.table.column("note").to_pylist() == ["short", long, "end"]
