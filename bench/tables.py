@@ -22,7 +22,12 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
@@ -60,7 +65,6 @@ def make_csv(path: Path, mb: float, drift_at: float | None = None, sustained: bo
     """
     import numpy as np
     import pyarrow as pa
-    import pyarrow.csv as pacsv
 
     rng = np.random.default_rng(SEED)
     pool = pa.array(_comment_pool(rng))
@@ -68,9 +72,8 @@ def make_csv(path: Path, mb: float, drift_at: float | None = None, sustained: bo
     total = int(mb * rows_per_mb)
     drift_row = int(total * drift_at) if drift_at is not None else -1
     chunk = 200_000
-    tmp = path.with_suffix(".tmp")
-    with pa.OSFile(str(tmp), "wb") as sink:
-        writer = None
+
+    def tables() -> Iterator[pa.Table]:
         for start in range(0, total, chunk):
             n = min(chunk, total - start)
             crng = np.random.default_rng([SEED, start])
@@ -82,7 +85,7 @@ def make_csv(path: Path, mb: float, drift_at: float | None = None, sustained: bo
             if sustained and drift_row >= 0 and start + n > drift_row:
                 first = max(drift_row, start) - start
                 qty[first::100] = DRIFT_VALUE
-            table = pa.table({
+            yield pa.table({
                 "id": pa.array(np.arange(start + 1, start + n + 1)),
                 "user_id": pa.array(crng.integers(1, 1_000_001, n)),
                 "amount": pa.array(amount, mask=crng.random(n) < 0.03),
@@ -98,13 +101,8 @@ def make_csv(path: Path, mb: float, drift_at: float | None = None, sustained: bo
                     crng.integers(0, 2**62, n).tolist())]),
                 "quantity": pa.array(qty.tolist(), pa.string()),
             })
-            if writer is None:
-                writer = pacsv.CSVWriter(sink, table.schema, write_options=pacsv.WriteOptions(
-                    quoting_style="needed"))
-            writer.write_table(table)
-        assert writer is not None
-        writer.close()
-    tmp.rename(path)
+
+    _write_csv(path, tables())
     return total
 
 
@@ -112,13 +110,11 @@ def make_wide(path: Path, mb: float, columns: int) -> int:
     """A CSV of ``columns`` columns (integers, numbers, words with blanks, dates in turn), about ``mb`` MB."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.csv as pacsv
 
     words = pa.array(["yes", "no", "maybe", "", "n/a", "pending"])
     rows = int(mb * 1e6 / (columns * 5.6))  # ~5.6 bytes a cell for this mix
-    tmp = path.with_suffix(".tmp")
-    with pa.OSFile(str(tmp), "wb") as sink:
-        writer = None
+
+    def tables() -> Iterator[pa.Table]:
         for start in range(0, rows, 2000):
             n = min(2000, rows - start)
             rng = np.random.default_rng([SEED, start])
@@ -133,14 +129,27 @@ def make_wide(path: Path, mb: float, columns: int) -> int:
                     cols[f"q{i}"] = words.take(pa.array(rng.integers(0, len(words), n)))
                 else:
                     cols[f"q{i}"] = pa.array(rng.integers(18000, 20000, n).astype("int32")).cast(pa.date32())
-            table = pa.table(cols)
+            yield pa.table(cols)
+
+    _write_csv(path, tables())
+    return rows
+
+
+def _write_csv(path: Path, tables: Iterator[pa.Table]) -> None:
+    """The tables, one after the other, as one CSV; written under a temporary name, then renamed."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    tmp = path.with_suffix(".tmp")
+    with pa.OSFile(str(tmp), "wb") as sink:
+        writer = None
+        for table in tables:
             if writer is None:
                 writer = pacsv.CSVWriter(sink, table.schema, write_options=pacsv.WriteOptions(quoting_style="needed"))
             writer.write_table(table)
         assert writer is not None
         writer.close()
     tmp.rename(path)
-    return rows
 
 
 def make_xlsx(path: Path, rows: int) -> None:
@@ -291,6 +300,14 @@ def main() -> None:
         _bench_excel(a)
 
 
+def _ensure(path: Path, kind: str, size: float) -> None:
+    """Generate ``path`` unless it exists, in a child process: a parent grown by the data would inflate every
+    child's peak RSS (ru_maxrss counts the parent's pages a child inherits at fork)."""
+    if not path.exists():
+        print(f"generating {path.name} …", flush=True)
+        subprocess.run([sys.executable, __file__, "--make", kind, str(path), str(size)], check=True)
+
+
 def median_ratio(rounds: list[dict[str, dict[str, object]]], num: str, den: str, field: str = "seconds") -> str:
     """Ratio taken round by round (the machine's speed drifts), then the median over rounds."""
     values = [float(res[num][field]) / float(res[den][field])  # type: ignore[arg-type]
@@ -303,9 +320,7 @@ def _bench_wide(a: argparse.Namespace) -> None:
     one = DATA / f"wide_{cols}c_{mb:g}mb.csv"
     three = DATA / f"wide_{cols}c_{3 * mb:g}mb.csv"
     for path, size in ((one, mb), (three, 3 * mb)):
-        if not path.exists():
-            print(f"generating {path.name} …", flush=True)
-            subprocess.run([sys.executable, __file__, "--make", f"wide{cols}", str(path), str(size)], check=True)
+        _ensure(path, f"wide{cols}", size)
     print(f"Wide CSV {one.name} ({one.stat().st_size / 1e6:.0f} MB, {cols} columns), {a.rounds} round(s):")
     rounds: list[dict[str, dict[str, object]]] = []
     for _ in range(a.rounds):
@@ -327,13 +342,9 @@ def _bench_csv(a: argparse.Namespace) -> None:
     small = DATA / f"tables_{mb / 10:g}mb.csv"
     drift = DATA / f"tables_{mb:g}mb_drift90.csv"
     sustained = DATA / f"tables_{mb:g}mb_drift90_sustained.csv"
-    # Generated in child processes: a parent grown by the data would inflate every child's peak RSS
-    # (ru_maxrss counts the parent's pages a child inherits at fork).
     for path, size, kind in ((big, mb, "csv"), (small, mb / 10, "csv"), (drift, mb, "drift"),
                              (sustained, mb, "drift_sustained")):
-        if not path.exists():
-            print(f"generating {path.name} …", flush=True)
-            subprocess.run([sys.executable, __file__, "--make", kind, str(path), str(size)], check=True)
+        _ensure(path, kind, size)
     print(f"CSV {big.name} ({big.stat().st_size / 1e6:.0f} MB), {a.rounds} round(s), contenders in turn:")
     order = ["parqueue", "duckdb_copy", "duckdb_summarize", "polars"] + ([] if a.skip_pandas else ["pandas_chunked"])
     rounds: list[dict[str, dict[str, object]]] = []
@@ -363,9 +374,7 @@ def _bench_csv(a: argparse.Namespace) -> None:
 
 def _bench_excel(a: argparse.Namespace) -> None:
     xlsx = DATA / f"sheet_{a.xlsx_rows}.xlsx"
-    if not xlsx.exists():
-        print(f"generating {xlsx.name} …", flush=True)
-        subprocess.run([sys.executable, __file__, "--make", "xlsx", str(xlsx), str(a.xlsx_rows)], check=True)
+    _ensure(xlsx, "xlsx", a.xlsx_rows)
     print(f"Excel {xlsx.name}:")
     xrounds: list[dict[str, dict[str, object]]] = []
     for _ in range(a.rounds):

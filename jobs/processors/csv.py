@@ -109,13 +109,14 @@ def preview(source: Path, rows: int = 50) -> pa.Table:
     """The first ``rows`` rows as text, straight from the source (for the window, before the job runs)."""
     source = Path(source)
     dialect = _dialect(source, ProcessOptions(out_dir=source.parent))
-    # Small blocks answer at once; a row longer than two of them (a long text cell) needs larger ones.
-    for block in (1 << 16, BLOCK_BYTES, MAX_BLOCK_BYTES * 2):
+    block = 1 << 16  # small blocks answer at once; a row longer than two of them (a long text cell) needs more
+    while True:
         try:
             table = _head(source, dialect, rows, block)
             break
         except pa.ArrowInvalid as exc:
-            if not _is_long_row(exc) or block >= MAX_BLOCK_BYTES * 2:
+            block = _larger_block(block) if _is_long_row(exc) else 0
+            if not block:
                 raise ProcessingError(_arrow_message(exc)) from None
     return pa.table(
         {name: _as_text(table.column(name).combine_chunks())[0] for name in table.column_names}
@@ -181,13 +182,10 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
                 # A type changed after rows were written: start over with the final types (now known).
                 floors, checked = restart.floors, restart.checked
                 log.info("%s: starting over with wider types %s", source.name, restart.floors)
-            except _LongRow:
-                if block >= MAX_ROW_BYTES:
-                    raise ProcessingError(
-                        f"a row is longer than {MAX_ROW_BYTES >> 20} MB (a quoted value that never ends, or "
-                        "one that large): it cannot be read as a table"
-                    ) from None
-                block = min(MAX_ROW_BYTES, block * LONG_ROW_GROWTH)
+            except _LongRow as long_row:
+                block = _larger_block(block)
+                if not block:
+                    raise ProcessingError(_arrow_message(long_row.error)) from None
                 log.info("%s: a row spans more than a block; reading again in blocks of %d MB",
                          source.name, block >> 20)
         else:
@@ -311,6 +309,9 @@ def _arrow_message(exc: Exception) -> str:
     text = str(exc).split("\n")[0]
     if "Empty CSV file" in text:
         return "the file holds no rows"
+    if _is_long_row(exc):
+        return (f"a row is longer than {MAX_ROW_BYTES >> 20} MB (a quoted value that never ends, or one that "
+                "large): it cannot be read as a table")
     return f"the file cannot be read as a table: {text}"
 
 
@@ -342,9 +343,18 @@ class _Restart(Exception):
 class _LongRow(Exception):
     """A row is longer than a block: Arrow's reader cannot hold it (read again with larger blocks)."""
 
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
 
 def _is_long_row(exc: Exception) -> bool:
     return "straddling object straddles two block boundaries" in str(exc)
+
+
+def _larger_block(block: int) -> int:
+    """The block size to read with after a row longer than ``block``; 0 past MAX_ROW_BYTES."""
+    return 0 if block >= MAX_ROW_BYTES else min(MAX_ROW_BYTES, block * LONG_ROW_GROWTH)
 
 
 class _Attempt:
@@ -384,7 +394,7 @@ class _Attempt:
             if checked and "UTF8" in str(exc):
                 raise _Restart(self._floors(), checked=False) from None
             if _is_long_row(exc):
-                raise _LongRow() from None
+                raise _LongRow(exc) from None
             raise ProcessingError(_arrow_message(exc)) from None
         self._batches = prefetch(_parsed(self._reader, self._stream))
         self.rows = 0
@@ -407,7 +417,7 @@ class _Attempt:
             if self.checked and "UTF8" in str(exc):
                 raise _Restart(self._floors(), checked=False) from None
             if _is_long_row(exc):
-                raise _LongRow() from None
+                raise _LongRow(exc) from None
             raise ProcessingError(_arrow_message(exc)) from None
         if self.checked:
             batch = raw

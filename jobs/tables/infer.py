@@ -313,13 +313,9 @@ def _byte_set(chars: str) -> np.ndarray:
 _DIGITS = "0123456789"
 # Every byte a value of the kind may hold, generously (Arrow's casts decide): a byte outside the set rules the
 # kind out without a cast. Text columns ("yes", "Paris") are then told in one pass instead of five failed casts.
+_INT_BYTES = {sep: _byte_set(_DIGITS + "+-" + sep) for sep in ".,"}  # by thousands separator
 _KIND_BYTES = {
-    **{
-        ("int", dec): _byte_set(_DIGITS + "+-" + NumberFormat(dec).thousands) for dec in ".,"
-    },
-    **{
-        ("float", dec): _byte_set(_DIGITS + "+-eE.," + "infatyINFATY") for dec in ".,"  # "inf", "nan"
-    },
+    "float": _byte_set(_DIGITS + "+-eE.," + "infatyINFATY"),  # "inf", "nan"
     "bool": _byte_set("".join(TRUE_TOKENS + FALSE_TOKENS)),
     "date": _byte_set(_DIGITS + "-"),
     "timestamp": _byte_set(_DIGITS + "-+:.,TtZz "),
@@ -331,7 +327,7 @@ _EXPONENT = _byte_set("eE")
 def _possible_kinds(probe: pa.Array, fmt: NumberFormat) -> list[str]:
     """The kinds the probe's bytes allow, narrowest first."""
     view = _text_view(probe)
-    if view is None or probe.offset:
+    if view is None:
         return list(_TRY_ORDER)
     data = view.bytes()
     used = np.zeros(256, np.bool_)
@@ -344,12 +340,9 @@ def _possible_kinds(probe: pa.Array, fmt: NumberFormat) -> list[str]:
         inside = False
     out = []
     for kind in _TRY_ORDER:
-        if kind in ("int", "float"):
-            if inside and (kind == "int" or not used[_EXPONENT].any()):
-                continue
-            allowed = _KIND_BYTES[(kind, fmt.decimal if fmt.decimal in ".," else ".")]
-        else:
-            allowed = _KIND_BYTES[kind]
+        if kind in ("int", "float") and inside and (kind == "int" or not used[_EXPONENT].any()):
+            continue
+        allowed = _INT_BYTES[fmt.thousands] if kind == "int" else _KIND_BYTES[kind]
         if not (used & ~allowed).any():
             out.append(kind)
     return out
@@ -491,7 +484,7 @@ class ColumnTyper:
             new = "string"
         if new != own:
             typed = None
-            if new != "string" and new != "null":
+            if new != "string":  # "null" only joins "null": then new == own
                 try:
                     typed = convert(arr, new, self.fmt)
                 except (DoesNotFit, pa.ArrowInvalid, pa.ArrowNotImplementedError):

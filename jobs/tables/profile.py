@@ -416,45 +416,30 @@ class ColumnProfile:
     def _quantiles(self) -> dict[str, Any]:
         out: dict[str, Any] = {f"p{round(q * 100)}": None for q in QUANTILES}
         out.update(quantile_method=None, quantile_rank_error=None, histogram_edges=None, histogram_counts=None)
-        if self._kll is not None and self._counts is not None:
+        if self._kll is None:
+            return out
+        if self._counts is not None:
             values, weights = _finite_with_weights(self._counts)
             return self._weighted_quantiles(out, values, weights, "exact", 0.0)
-        if self._kll_sampled is not None and not self._kll_sampled.is_empty():
-            # Both sketches' retained values with their weights, the sampled ones counting _KLL_STRIDE times.
-            full, sampled = list(self._kll), list(self._kll_sampled)
-            values = np.array([v for v, _ in full] + [v for v, _ in sampled], np.float64)
-            weights = np.array([w for _, w in full] + [w * _KLL_STRIDE for _, w in sampled], np.int64)
-            method = (f"kll (k={KLL_K}), the first {_KLL_FULL:,} values and then 1 in {_KLL_STRIDE} "
-                      f"(weighted {_KLL_STRIDE})")
-            error = max(self._kll.normalized_rank_error(False), self._kll_sampled.normalized_rank_error(False))
-            bounds = (min(self._kll.get_min_value(), self._kll_sampled.get_min_value()),
-                      max(self._kll.get_max_value(), self._kll_sampled.get_max_value()))
-            return self._weighted_quantiles(out, values, weights, method, error, self.count - self.nulls, bounds)
-        if self._kll is None or self._kll.is_empty():
+        # The sketches' retained values with their weights; past _KLL_FULL values a column feeds one value in
+        # _KLL_STRIDE to a sketch of its own, whose values each stand for _KLL_STRIDE.
+        sketches = [(sk, w) for sk, w in ((self._kll, 1), (self._kll_sampled, _KLL_STRIDE))
+                    if sk is not None and not sk.is_empty()]
+        if not sketches:
             return out
-        qs = self._kll.get_quantiles(list(QUANTILES))
-        for q, v in zip(QUANTILES, qs, strict=True):
-            out[f"p{round(q * 100)}"] = _render_float(v, self.type)
-        estimated = self._kll.is_estimation_mode()
-        sampled = self.count - self.nulls > self._kll.n
-        out["quantile_method"] = (
-            ("kll (k=200)" + (f", fed 1 value in {_KLL_STRIDE} after the first {_KLL_FULL}" if sampled else ""))
-            if estimated
-            else "exact"
-        )
-        out["quantile_rank_error"] = self._kll.normalized_rank_error(False) if estimated else 0.0
-        lo, hi = self._kll.get_min_value(), self._kll.get_max_value()
-        if hi > lo:
-            edges = np.linspace(lo, hi, HIST_BINS + 1)
-            pmf = self._kll.get_pmf(list(edges[1:-1]), True)
-            # Scaled to the column's values: the sketch was fed only some of them past _KLL_FULL.
-            counts = np.rint(np.asarray(pmf) * (self.count - self.nulls)).astype(np.int64)
-        else:
-            edges = np.array([lo, hi])
-            counts = np.array([self.count - self.nulls], np.int64)
-        out["histogram_edges"] = [float(e) for e in edges]
-        out["histogram_counts"] = [int(c) for c in counts]
-        return out
+        items = [(v, w * weight) for sketch, weight in sketches for v, w in sketch]
+        values = np.fromiter((v for v, _ in items), np.float64, len(items))
+        weights = np.fromiter((w for _, w in items), np.int64, len(items))
+        sampled = self._kll_sampled is not None
+        estimated = sampled or self._kll.is_estimation_mode()
+        method = "exact"
+        if estimated:
+            method = f"kll (k={KLL_K})" + (
+                f", the first {_KLL_FULL:,} values and then 1 in {_KLL_STRIDE} (weighted {_KLL_STRIDE})"
+                if sampled else "")
+        error = max(sk.normalized_rank_error(False) for sk, _ in sketches) if estimated else 0.0
+        bounds = (min(sk.get_min_value() for sk, _ in sketches), max(sk.get_max_value() for sk, _ in sketches))
+        return self._weighted_quantiles(out, values, weights, method, error, self.count - self.nulls, bounds)
 
     def _weighted_quantiles(
         self, out: dict[str, Any], values: np.ndarray, weights: np.ndarray, method: str, error: float,
