@@ -49,9 +49,9 @@ BLOCK_BYTES = 4 << 20  # ~25k rows of a typical export: a progress call (and a c
 BLOCK_BYTES_PER_COLUMN = 4 << 10
 MAX_BLOCK_BYTES = 16 << 20
 # Raw blocks read ahead of the parser: enough to keep it fed (it needs the next block to end the current one's
-# last row), few enough that memory does not hold the 32 blocks Arrow would read ahead. 2 would save ~40 MB on
-# large files, but a file shorter than one block with a row longer than the default block then waited for ever.
-READ_AHEAD_BLOCKS = 3
+# last row), few enough that memory does not hold the 32 blocks Arrow would read ahead. 2 rather than 3 saves
+# ~40 MB on large files; a row longer than a block gets the one more it needs (see InputStream).
+READ_AHEAD_BLOCKS = 2
 # A row longer than a block (a huge quoted text) is read again with blocks this many times larger, up to:
 LONG_ROW_GROWTH = 8
 MAX_ROW_BYTES = 256 << 20
@@ -250,7 +250,12 @@ def _open(source: Path, dialect: Dialect, validate: bool = False, window: int = 
 
 def _parsed(reader: Any, stream: InputStream) -> Iterator[pa.RecordBatch]:
     """The reader's batches, telling the stream as each block is parsed (runs in the reading thread)."""
-    for batch in reader:
+    while True:
+        stream.parsing()
+        try:
+            batch = next(reader)
+        except StopIteration:
+            return
         stream.block_parsed()
         yield batch
 

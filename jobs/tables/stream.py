@@ -13,7 +13,10 @@ taken on that rare path by reading the file again (:meth:`InputStream.count_newl
 Arrow's streaming CSV reader reads its input in a background thread up to 32 blocks ahead of the parser: 128 MB
 of raw text held for nothing on a large file (the parser, not the disk, is the slow side), and the main reason
 peak memory grew with the file size. With a ``window`` the stream makes that thread wait until the parser is at
-most ``window`` blocks behind (:meth:`InputStream.block_parsed`).
+most ``window`` blocks behind (:meth:`InputStream.block_parsed`). A row longer than a block needs more: Arrow's
+parser then waits inside one batch for blocks the window holds back. When the parser has been at work on a batch
+for :data:`STALL_SECONDS` while the reader waits, one more block is let through: never more than ``window + 1``,
+the number that always sufficed (Arrow refuses a row that straddles more than one block edge).
 """
 
 from __future__ import annotations
@@ -21,12 +24,16 @@ from __future__ import annotations
 import codecs
 import io
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
 _RAW_BLOCK = 4 << 20
+# A parse of one block takes ~15 ms (up to ~100 ms for a 16 MB block of a wide file on a busy machine): a parser
+# at work this long while the reader waits is waiting for the reader.
+STALL_SECONDS = 0.2
 
 
 class InputStream(io.RawIOBase):
@@ -72,6 +79,8 @@ class InputStream(io.RawIOBase):
         self._window = window
         self._reads = 0
         self._parsed = 0
+        # Arrow parses its first batch while opening, before the first :meth:`parsing` call.
+        self._parsing_since: float | None = time.monotonic()
         self._released = False
         self._turn = threading.Condition()
 
@@ -111,20 +120,37 @@ class InputStream(io.RawIOBase):
             ) from None
         self._checked_bytes += len(raw)
 
+    def parsing(self) -> None:
+        """The parser starts on its next batch (see :meth:`block_parsed`)."""
+        with self._turn:
+            self._parsing_since = time.monotonic()
+
     def block_parsed(self) -> None:
         """The parser finished one block: the reading thread may read one more."""
         with self._turn:
             self._parsed += 1
+            self._parsing_since = None
             self._turn.notify_all()
+
+    def _parser_stalled(self) -> bool:
+        since = self._parsing_since
+        return (
+            since is not None
+            and self._reads - self._parsed < self._window + 1
+            and time.monotonic() - since >= STALL_SECONDS
+        )
 
     def _wait_for_parser(self) -> None:
         with self._turn:
             while self._reads - self._parsed >= self._window and not self._released:
-                self._turn.wait(0.5)
+                if self._parser_stalled():
+                    break
+                self._turn.wait(STALL_SECONDS / 2)
             self._reads += 1
 
     def read(self, size: int = -1) -> bytes:
-        if self._window:
+        # A read at end of file holds no memory: it never waits.
+        if self._window and not (self._eof and self._pos >= len(self._buf)):
             self._wait_for_parser()
         if self._released:
             return b""

@@ -264,6 +264,23 @@ def test_a_value_longer_than_two_reading_blocks_is_read_whole(run_csv):
     assert t.column("id").to_pylist() == [1, 2]
 
 
+@pytest.mark.parametrize("before", [0, 100_000], ids=["at-start", "mid-file"])
+def test_long_values_one_after_another_are_read_whole(run_csv, before):
+    # Each row spans two block edges; the reader holds back blocks ahead of the parser, and must still give the
+    # parser the blocks it needs to end such a row (it once waited for ever on the second one).
+    from jobs.processors import csv as csv_processor
+
+    block = csv_processor.BLOCK_BYTES
+    first, second = ("x" * 99 + "\n") * (block * 19 // 1000), ("y" * 99 + "\n") * (block * 20 // 1000)
+    assert block < len(first) < len(second) < 2 * block
+    rows = [f"{i},short {i}" for i in range(before)]
+    data = "id,note\n" + "".join(r + "\n" for r in rows) + f'{before},"{first}"\n{before + 1},"{second}"\n'
+    run = run_csv(data.encode())
+    notes = run.data.column("note")
+    assert run.data.num_rows == before + 2
+    assert notes[before].as_py() == first and notes[before + 1].as_py() == second
+
+
 def test_the_preview_shows_a_row_with_a_long_text_cell(tmp_path):
     # The preview reads in small blocks to answer at once; a 300 KB cell straddles several of them.
     from jobs.preview import preview
