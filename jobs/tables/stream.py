@@ -91,20 +91,26 @@ class InputStream(io.RawIOBase):
         """Raw (compressed) bytes read so far."""
         return int(self._raw.tell())
 
-    def _pull(self) -> bytes:
-        try:
-            raw = bytes(self._src.read(_RAW_BLOCK))
-        except (OSError, pa.ArrowException) as exc:
-            raise EOFError(f"the compressed data is damaged or truncated ({exc})") from exc
-        if self._skip:
-            raw, self._skip = raw[self._skip :], max(0, self._skip - len(raw))
-        if self._decoder is not None:
-            text = self._decoder.decode(raw, final=not raw)
-            self.replaced += text.count("\ufffd")
-            raw = text.encode("utf-8")
-        elif self._checker is not None:
-            self._check(raw)
-        return raw
+    def _pull(self, size: int = _RAW_BLOCK) -> bytes:
+        """Up to about ``size`` more bytes of UTF-8 text; empty only at the end of the input."""
+        while True:
+            try:
+                raw = self._src.read(size)
+            except (OSError, pa.ArrowException) as exc:
+                raise EOFError(f"the compressed data is damaged or truncated ({exc})") from exc
+            if self._skip and raw:
+                raw, self._skip = raw[self._skip :], max(0, self._skip - len(raw))
+                if not raw:
+                    continue  # all of it was the skipped mark
+            if self._decoder is not None:
+                text = self._decoder.decode(raw, final=not raw)
+                self.replaced += text.count("\ufffd")
+                if raw and not text:
+                    continue  # the start of a character: its end is in the next bytes
+                raw = text.encode("utf-8")
+            elif self._checker is not None:
+                self._check(raw)
+            return raw
 
     def _check(self, raw: bytes) -> None:
         # A multi-byte character cut by the block edge leaves bytes pending in the decoder: feed it on.
@@ -157,7 +163,9 @@ class InputStream(io.RawIOBase):
         available = len(self._buf) - self._pos
         parts = [self._buf[self._pos :]] if available else []
         while not self._eof and (size < 0 or available < size):
-            chunk = self._pull()
+            # Just what is missing: a read then returns the pulled bytes themselves, with no join and no slice
+            # (each a copy of the whole input).
+            chunk = self._pull(_RAW_BLOCK if size < 0 else max(size - available, 1))
             if not chunk:
                 self._eof = True
                 break
