@@ -1,4 +1,4 @@
-"""How sizes, rates and durations read in the window (translated, locale-aware where Qt offers it)."""
+"""How sizes, rates, durations and column types read in the window (translated, locale-aware where Qt offers it)."""
 
 from __future__ import annotations
 
@@ -75,3 +75,30 @@ def state_label(state: JobState) -> str:
 def kind_label(kind: str) -> str:
     label = _KIND_LABELS.get(kind)
     return QCoreApplication.translate("JobKind", label) if label else kind
+
+
+# Arrow's type names, by prefix, as people who never met Arrow call them (the exact name is the tooltip).
+_TYPE_LABELS = (
+    ("int", QT_TRANSLATE_NOOP("ColumnType", "Whole number")),
+    ("uint", QT_TRANSLATE_NOOP("ColumnType", "Whole number")),
+    ("double", QT_TRANSLATE_NOOP("ColumnType", "Number")),
+    ("float", QT_TRANSLATE_NOOP("ColumnType", "Number")),
+    ("decimal", QT_TRANSLATE_NOOP("ColumnType", "Decimal")),
+    ("bool", QT_TRANSLATE_NOOP("ColumnType", "Yes / no")),
+    ("date", QT_TRANSLATE_NOOP("ColumnType", "Date")),
+    ("timestamp", QT_TRANSLATE_NOOP("ColumnType", "Date and time")),
+    ("time", QT_TRANSLATE_NOOP("ColumnType", "Time of day")),
+    ("string", QT_TRANSLATE_NOOP("ColumnType", "Text")),
+    ("large_string", QT_TRANSLATE_NOOP("ColumnType", "Text")),
+    ("binary", QT_TRANSLATE_NOOP("ColumnType", "Bytes")),
+    ("null", QT_TRANSLATE_NOOP("ColumnType", "Empty")),
+)
+
+
+def type_label(arrow_type: str) -> str:
+    """``int64`` reads "Whole number", ``timestamp[us, tz=UTC]`` "Date and time"; unknown names stay as they are."""
+    name = arrow_type.strip().lower()
+    for prefix, label in sorted(_TYPE_LABELS, key=lambda pair: -len(pair[0])):
+        if name.startswith(prefix):
+            return QCoreApplication.translate("ColumnType", label)
+    return arrow_type

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Refresh docs/screenshot.png: the real window under Xvfb, files dropped on it, jobs in several states.
 
+A second picture, docs/screenshot-profile.png, shows the same table job's Profile tab.
+
     python scripts/screenshot.py [--out docs/screenshot.png] [--offscreen]
 
 Without a display it re-runs itself under ``xvfb-run`` (apt: xvfb xauth and the xcb libraries Qt needs;
@@ -73,11 +75,43 @@ def _make_inputs(folder: Path) -> dict[str, list[Path]]:
         quick.append(photo)
     except ImportError:
         pass
+    quick.append(_sales_csv(folder / "sales-2024.csv", rng))
+    workbook = _stock_workbook(folder / "stock-count.xlsx", rng)
+    if workbook is not None:
+        quick.append(workbook)
     (folder / "slides.key").write_bytes(b"not a kind Parqueue reads")
     quick.append(folder / "slides.key")
     slow = [big("archive-2019.txt", 150), big("archive-2020.txt", 150), big("archive-2021.txt", 40),
             big("archive-2022.txt", 40)]
     return {"quick": quick, "slow": slow}
+
+
+def _sales_csv(path: Path, rng: random.Random) -> Path:
+    """A shop's export as people get them: `;`, decimal commas, ZIP codes with leading zeros, a few blanks."""
+    shops = ["Harbour Street", "Market Square", "North Garden", "Riverside"]
+    lines = ["order_id;date;shop;zip;items;total_eur;paid"]
+    for i in range(2400):
+        total = f"{rng.lognormvariate(3.4, 0.7):.2f}".replace(".", ",")
+        paid = rng.choice(["yes", "yes", "yes", "no", ""])
+        lines.append(f"{10_000 + i};2024-{1 + i % 12:02d}-{1 + i % 28:02d};{rng.choice(shops)};"
+                     f"0{rng.randint(1000, 9999)};{rng.randint(1, 9)};{total};{paid}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _stock_workbook(path: Path, rng: random.Random) -> Path | None:
+    try:
+        from openpyxl import Workbook
+    except ImportError:
+        return None
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Stock"
+    sheet.append(["sku", "product", "on_hand", "unit_price"])
+    for i in range(300):
+        sheet.append([f"SKU-{i:04d}", rng.choice(WORDS).title(), rng.randint(0, 400), round(rng.uniform(1, 90), 2)])
+    book.save(path)
+    return path
 
 
 def main(argv: list[str]) -> int:
@@ -162,9 +196,7 @@ def _shoot(work: Path, out: Path) -> int:
                     and job is not None and job.fraction > 0.2):
                 current["step"] = "select"
         elif step == "select":
-            row = next((r for r, j in enumerate(window.model.jobs()) if j.name == "harbour-at-dusk.png"), None)
-            if row is None:
-                row = next(r for r, j in enumerate(window.model.jobs()) if j.name == "chapter-01.txt")
+            row = next(r for r, j in enumerate(window.model.jobs()) if j.name == "sales-2024.csv")
             window.view.selectRow(row)
             window.details.tabs.setCurrentWidget(window.details.preview)
             current["step"] = "wait-preview"
@@ -175,7 +207,14 @@ def _shoot(work: Path, out: Path) -> int:
         elif step == "shoot-soon":
             if current["ticks"] - current.get("ticks_at", 0) >= 4:  # let rates and the status bar settle
                 current["step"] = "shoot"
-        elif step == "shoot":
+        elif step == "profile":
+            window.details.tabs.setCurrentWidget(window.details.profile)
+            window.splitter.setSizes([250, 450])  # as a user drags it to read the profile
+            current["step"] = "wait-profile"
+        elif step == "wait-profile":
+            if window.details.profile.model.rowCount() > 0 or current["ticks"] > 600:
+                current["step"] = "shoot-profile"
+        elif step in ("shoot", "shoot-profile"):
             out.parent.mkdir(parents=True, exist_ok=True)
             screen = QGuiApplication.primaryScreen()
             pixmap = None
@@ -184,8 +223,12 @@ def _shoot(work: Path, out: Path) -> int:
                 pixmap = screen.grabWindow(0, geometry.x(), geometry.y(), geometry.width(), geometry.height())
             if pixmap is None or pixmap.isNull():
                 pixmap = window.grab()
-            pixmap.save(str(out), "PNG")
-            print(f"saved {out} ({pixmap.width()}×{pixmap.height()})")
+            target = out if step == "shoot" else out.with_name(f"{out.stem}-profile{out.suffix}")
+            pixmap.save(str(target), "PNG")
+            print(f"saved {target} ({pixmap.width()}×{pixmap.height()})")
+            if step == "shoot":
+                current["step"] = "profile"
+                return
             result["code"] = 0
             timer.stop()
             window.close()

@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -55,7 +54,7 @@ class OptionsCard(QGroupBox):
         for value, label in DELIMITERS:
             self.delimiter.addItem(label, value)
         self.header = QComboBox()
-        self.header.addItem(self.tr("First row holds column names"), True)
+        self.header.addItem(self.tr("Names in first row"), True)
         self.header.addItem(self.tr("No header row"), False)
         self.decimal = QComboBox()
         self.decimal.addItem(self.tr(". (point)"), ".")
@@ -66,24 +65,43 @@ class OptionsCard(QGroupBox):
         self.rerun = QPushButton(icons.action_icon("rerun"), self.tr("Re-run"))
         self.rerun.clicked.connect(self._rerun)
         self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        self.form.addRow(self.tr("Encoding:"), self.encoding)
-        self.form.addRow(self.tr("Delimiter:"), self.delimiter)
-        self.form.addRow(self.tr("Header:"), self.header)
-        self.form.addRow(self.tr("Decimal mark:"), self.decimal)
-        self.form.addRow(self.tr("Sheets:"), self.sheets)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.summary, 1)
-        buttons.addWidget(self.rerun)
+        self.summary.setEnabled(False)  # drawn as secondary text
+        # One row: the card sits above the preview and the profile, which need the height more.
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        self._fields: dict[QWidget, QWidget] = {}
+        self._shown: dict[QWidget, bool] = {}
+        for label, editor in (
+            (self.tr("Encoding:"), self.encoding),
+            (self.tr("Delimiter:"), self.delimiter),
+            (self.tr("Header:"), self.header),
+            (self.tr("Decimal mark:"), self.decimal),
+            (self.tr("Sheets:"), self.sheets),
+        ):
+            field = QWidget()
+            pair = QHBoxLayout(field)
+            pair.setContentsMargins(0, 0, 8, 0)
+            caption = QLabel(label)
+            caption.setBuddy(editor)
+            pair.addWidget(caption)
+            pair.addWidget(editor)
+            row.addWidget(field)
+            self._fields[editor] = field
+            self._shown[editor] = True
+        row.addStretch(1)
+        row.addWidget(self.summary)
+        row.addWidget(self.rerun)
         layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        layout.addLayout(buttons)
+        layout.setContentsMargins(9, 4, 9, 4)
+        layout.addLayout(row)
         self.job: Job | None = None
 
-    def _set_row_visible(self, field: QWidget, visible: bool) -> None:
-        self.form.setRowVisible(field, visible)
+    def _set_row_visible(self, editor: QWidget, visible: bool) -> None:
+        self._shown[editor] = visible
+        self._fields[editor].setVisible(visible)
+
+    def _row_visible(self, editor: QWidget) -> bool:
+        return self._shown[editor]
 
     def show_job(self, job: Job | None) -> None:
         """Refill the fields only when the job or its state changed, so edits in progress survive."""
@@ -117,23 +135,22 @@ class OptionsCard(QGroupBox):
         sheets = detected_value(job, "sheet")
         self.sheets.setText(", ".join(map(str, sheets)) if isinstance(sheets, list) else str(sheets or ""))
         known = [k for k in ("encoding", "delimiter", "header", "decimal", "sheets") if k in job.metrics]
-        self.summary.setText(self.tr("Detected by the processor.") if known else
-                             self.tr("Nothing reported yet; these are the defaults."))
+        self.summary.setText(self.tr("as detected") if known else self.tr("defaults: nothing detected yet"))
 
     def options(self) -> dict[str, Any]:
         job = self.job
         if job is None:
             return {}
         out: dict[str, Any] = {}
-        if self.form.isRowVisible(self.encoding):
+        if self._row_visible(self.encoding):
             out["encoding"] = self.encoding.currentText().strip() or None
-        if self.form.isRowVisible(self.delimiter):
+        if self._row_visible(self.delimiter):
             out["delimiter"] = self.delimiter.currentData()
-        if self.form.isRowVisible(self.header):
+        if self._row_visible(self.header):
             out["header"] = bool(self.header.currentData())
-        if self.form.isRowVisible(self.decimal):
+        if self._row_visible(self.decimal):
             out["decimal"] = self.decimal.currentData()
-        if self.form.isRowVisible(self.sheets):
+        if self._row_visible(self.sheets):
             names = [s.strip() for s in self.sheets.text().split(",") if s.strip()]
             out["sheet"] = names or None
         return {k: v for k, v in out.items() if v is not None}

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.details.loaders import ColumnProfile, Profile, read_profile
+from desktop_app.formatting import type_label
 from desktop_app.threads import run_in_background
 
 Index = QModelIndex | QPersistentModelIndex
@@ -72,7 +73,7 @@ class ProfileModel(QAbstractTableModel):
         if column == COL_P_NAME:
             return col.name
         if column == COL_P_TYPE:
-            return col.type
+            return col.type if tooltip else type_label(col.type)
         if column == COL_P_NULLS:
             if col.null_pct is not None:
                 return f"{col.null_pct:.1f} %"
@@ -86,6 +87,8 @@ class ProfileModel(QAbstractTableModel):
         if column == COL_P_MEAN:
             return col.mean
         if column == COL_P_TOP:
+            if col.top and all(c == 1 for _, c in col.top) and col.distinct and col.distinct > len(col.top):
+                return self.tr("No value repeats")  # a key or an id: its first ten values say nothing
             sep = "\n" if tooltip else ", "
             return sep.join(f"{v} ({c:,})" if c else v for v, c in col.top)
         if column == COL_P_CHART and tooltip:

@@ -68,6 +68,62 @@
     </message>
 </context>
 <context>
+    <name>ColumnType</name>
+    <message>
+        <location filename="../../desktop_app/formatting.py" line="82"/>
+        <location filename="../../desktop_app/formatting.py" line="83"/>
+        <source>Whole number</source>
+        <translation>Número entero</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/formatting.py" line="84"/>
+        <location filename="../../desktop_app/formatting.py" line="85"/>
+        <source>Number</source>
+        <translation>Número</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/formatting.py" line="86"/>
+        <source>Decimal</source>
+        <translation>Decimal</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/formatting.py" line="87"/>
+        <source>Yes / no</source>
+        <translation>Sí / no</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/formatting.py" line="88"/>
+        <source>Date</source>
+        <translation>Fecha</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/formatting.py" line="89"/>
+        <source>Date and time</source>
+        <translation>Fecha y hora</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/formatting.py" line="90"/>
+        <source>Time of day</source>
+        <translation>Hora</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/formatting.py" line="91"/>
+        <location filename="../../desktop_app/formatting.py" line="92"/>
+        <source>Text</source>
+        <translation>Texto</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/formatting.py" line="93"/>
+        <source>Bytes</source>
+        <translation>Bytes</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/formatting.py" line="94"/>
+        <source>Empty</source>
+        <translation>Vacía</translation>
+    </message>
+</context>
+<context>
     <name>DetailsPane</name>
     <message>
         <location filename="../../desktop_app/details/pane.py" line="58"/>
@@ -556,85 +612,85 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>OptionsCard</name>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="50"/>
-        <location filename="../../desktop_app/details/options_card.py" line="107"/>
+        <location filename="../../desktop_app/details/options_card.py" line="49"/>
+        <location filename="../../desktop_app/details/options_card.py" line="125"/>
         <source>Detected</source>
         <translation>Detectado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="58"/>
-        <source>First row holds column names</source>
-        <translation>La primera fila contiene los nombres de columna</translation>
+        <location filename="../../desktop_app/details/options_card.py" line="57"/>
+        <source>Names in first row</source>
+        <translation>Nombres en la primera fila</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="59"/>
+        <location filename="../../desktop_app/details/options_card.py" line="58"/>
         <source>No header row</source>
         <translation>Sin fila de encabezado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="61"/>
+        <location filename="../../desktop_app/details/options_card.py" line="60"/>
         <source>. (point)</source>
         <translation>. (punto)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="62"/>
+        <location filename="../../desktop_app/details/options_card.py" line="61"/>
         <source>, (comma)</source>
         <translation>, (coma)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="65"/>
+        <location filename="../../desktop_app/details/options_card.py" line="64"/>
         <source>all sheets</source>
         <translation>todas las hojas</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="66"/>
+        <location filename="../../desktop_app/details/options_card.py" line="65"/>
         <source>Re-run</source>
         <translation>Volver a ejecutar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="72"/>
+        <location filename="../../desktop_app/details/options_card.py" line="75"/>
         <source>Encoding:</source>
         <translation>Codificación:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="73"/>
+        <location filename="../../desktop_app/details/options_card.py" line="76"/>
         <source>Delimiter:</source>
         <translation>Delimitador:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="74"/>
+        <location filename="../../desktop_app/details/options_card.py" line="77"/>
         <source>Header:</source>
         <translation>Encabezado:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="75"/>
+        <location filename="../../desktop_app/details/options_card.py" line="78"/>
         <source>Decimal mark:</source>
         <translation>Separador decimal:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="76"/>
+        <location filename="../../desktop_app/details/options_card.py" line="79"/>
         <source>Sheets:</source>
         <translation>Hojas:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="97"/>
+        <location filename="../../desktop_app/details/options_card.py" line="115"/>
         <source>Available when the job has finished.</source>
         <translation>Disponible cuando el trabajo haya terminado.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="107"/>
+        <location filename="../../desktop_app/details/options_card.py" line="125"/>
         <source>Detected — change and Re-run</source>
         <translation>Detectado: cámbialo y vuelve a ejecutar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="120"/>
-        <source>Detected by the processor.</source>
-        <translation>Detectado por el procesador.</translation>
+        <location filename="../../desktop_app/details/options_card.py" line="138"/>
+        <source>as detected</source>
+        <translation>según lo detectado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="121"/>
-        <source>Nothing reported yet; these are the defaults.</source>
-        <translation>Aún no se ha detectado nada; estos son los valores predeterminados.</translation>
+        <location filename="../../desktop_app/details/options_card.py" line="138"/>
+        <source>defaults: nothing detected yet</source>
+        <translation>valores por omisión: aún no se ha detectado nada</translation>
     </message>
 </context>
 <context>
@@ -711,52 +767,57 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>ProfileModel</name>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="39"/>
+        <location filename="../../desktop_app/details/profile.py" line="40"/>
         <source>Column</source>
         <translation>Columna</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="39"/>
+        <location filename="../../desktop_app/details/profile.py" line="40"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="39"/>
+        <location filename="../../desktop_app/details/profile.py" line="40"/>
         <source>Nulls</source>
         <translation>Nulos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="39"/>
+        <location filename="../../desktop_app/details/profile.py" line="40"/>
         <source>Distinct</source>
         <translation>Distintos</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="39"/>
+        <location filename="../../desktop_app/details/profile.py" line="40"/>
         <source>Min</source>
         <translation>Mín.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="40"/>
+        <location filename="../../desktop_app/details/profile.py" line="41"/>
         <source>Max</source>
         <translation>Máx.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="40"/>
+        <location filename="../../desktop_app/details/profile.py" line="41"/>
         <source>Mean</source>
         <translation>Media</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="40"/>
+        <location filename="../../desktop_app/details/profile.py" line="41"/>
         <source>Distribution</source>
         <translation>Distribución</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="40"/>
+        <location filename="../../desktop_app/details/profile.py" line="41"/>
         <source>Top values</source>
         <translation>Valores más frecuentes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="93"/>
+        <location filename="../../desktop_app/details/profile.py" line="91"/>
+        <source>No value repeats</source>
+        <translation>Ningún valor se repite</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/details/profile.py" line="96"/>
         <source>Histogram: {0} bins</source>
         <translation>Histograma: {0} intervalos</translation>
     </message>
@@ -764,32 +825,32 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>ProfileTab</name>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="173"/>
+        <location filename="../../desktop_app/details/profile.py" line="176"/>
         <source>The profile appears when the job has finished.</source>
         <translation>El perfil aparece cuando el trabajo ha terminado.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="175"/>
+        <location filename="../../desktop_app/details/profile.py" line="178"/>
         <source>Reading the profile…</source>
         <translation>Leyendo el perfil…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="182"/>
+        <location filename="../../desktop_app/details/profile.py" line="185"/>
         <source>The profile could not be read: {0}</source>
         <translation>No se pudo leer el perfil: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="186"/>
+        <location filename="../../desktop_app/details/profile.py" line="189"/>
         <source>{0} columns</source>
         <translation>{0} columnas</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="187"/>
+        <location filename="../../desktop_app/details/profile.py" line="190"/>
         <source>Most frequent words</source>
         <translation>Palabras más frecuentes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="191"/>
+        <location filename="../../desktop_app/details/profile.py" line="194"/>
         <source>No profile for this job.</source>
         <translation>No hay perfil para este trabajo.</translation>
     </message>

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QModelIndex
+from PySide6.QtCore import QCoreApplication, QLocale, QModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -143,6 +143,30 @@ def test_details_pane_shows_preview_profile_output_and_log(qtbot: QtBot, tmp_pat
     assert not pane.grab().isNull()  # the chart delegate paints without errors
     pane.log.copy()
     assert "notes.txt" in QApplication.clipboard().text()
+
+
+def test_profile_tab_names_types_as_people_do(qtbot: QtBot, tmp_path: Path) -> None:
+    from desktop_app.details.profile import COL_P_TOP, COL_P_TYPE, ProfileTab
+    from jobs.processors import csv as csv_processor
+    from jobs.processors.base import ProcessOptions, no_progress
+
+    source = tmp_path / "orders.csv"
+    source.write_text("order_id;shop;total;day\n" + "".join(
+        f"{1000 + i};{('North', 'South')[i % 2]};{i},50;2024-03-{1 + i % 28:02d}\n" for i in range(40)))
+    result = csv_processor.process(source, ProcessOptions(tmp_path / "out"), no_progress)
+    tab = ProfileTab()
+    qtbot.addWidget(tab)
+    tab.show_outputs(1, [str(p) for p in result.outputs], finished=True)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 4, timeout=10_000)
+    model = tab.model
+
+    def shown(row: int, column: int) -> str:
+        return model.data(model.index(row, column))
+
+    assert [shown(r, COL_P_TYPE) for r in range(4)] == ["Whole number", "Text", "Number", "Date"]
+    assert model.data(model.index(0, COL_P_TYPE), Qt.ItemDataRole.ToolTipRole) == "int64"  # the exact type
+    assert shown(0, COL_P_TOP) == "No value repeats"  # every order_id differs
+    assert shown(1, COL_P_TOP) == "North (20), South (20)"
 
 
 def test_options_card_rerun_emits_the_edited_options(qtbot: QtBot, tmp_path: Path) -> None:
