@@ -25,3 +25,5 @@ def test_the_screenshot_script_shows_jobs_in_several_states(tmp_path: Path) -> N
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     image = QImage(str(out))
     assert out.stat().st_size > 20_000 and image.width() >= 800 and image.height() >= 500
+    profile = tmp_path / "screenshot-profile.png"  # the table job's Profile tab
+    assert profile.stat().st_size > 20_000 and QImage(str(profile)).width() >= 800
