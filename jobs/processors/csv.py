@@ -17,6 +17,8 @@ every row kept, a warning naming the column, the first row and the value. Nothin
 from __future__ import annotations
 
 import contextlib
+import csv as stdlib_csv  # this module is named csv too
+import io
 import logging
 import time
 from collections.abc import Iterator
@@ -244,7 +246,7 @@ def _open(source: Path, dialect: Dialect, validate: bool = False, window: int = 
     """
     codec = "utf-8" if _is_utf8(dialect) else dialect.encoding.name
     return InputStream(
-        source, dialect.compression, codec, dialect.encoding.bom_bytes, dialect.quote, validate, window
+        source, dialect.compression, codec, dialect.encoding.bom_bytes, validate, window
     )
 
 
@@ -523,8 +525,14 @@ class _Attempt:
 
     def _finish(self, last: pa.RecordBatch | None) -> None:
         stream = self._stream
-        if stream.quotes % 2 and last is not None and last.num_rows:
-            _check_unterminated(last, stream, self.dialect)
+        if last is not None and last.num_rows:
+            value = list(last.slice(last.num_rows - 1, 1).to_pylist()[0].values())[-1]
+            _check_unterminated(value, stream, self.dialect)
+        final = self.rejects.last()
+        raw = str(final["raw"]) if final is not None else ""
+        if "\n" in raw and _is_end_of(raw, stream) and _ends_inside_quotes(raw, self.dialect):
+            # The open quote left too few fields for a row: Arrow handed the rest of the file over as one bad row.
+            _check_unterminated(raw, stream, self.dialect)
         self.replaced = stream.replaced
 
     def warnings(self) -> list[str]:
@@ -560,14 +568,41 @@ def _reject_nul_rows(
     return batch.filter(pc.invert(has_nul))
 
 
-def _check_unterminated(last: pa.RecordBatch, stream: InputStream, dialect: Dialect) -> None:
-    """An odd number of quotes and a last row that swallowed lines: a quote was opened and never closed."""
-    row = last.slice(last.num_rows - 1, 1).to_pylist()[0]
-    swallowed = sum(str(v).count("\n") for v in row.values() if v)
-    if swallowed == 0:
+def _is_end_of(text: str, stream: InputStream) -> bool:
+    """Whether ``text`` ends where the input ends (line breaks aside)."""
+    end, text = stream.tail.rstrip(b"\r\n").decode("utf-8", "ignore"), text.rstrip("\r\n")
+    n = min(len(end), len(text), 32)
+    return n > 0 and end[-n:] == text[-n:]
+
+
+def _ends_inside_quotes(raw: str, dialect: Dialect) -> bool:
+    """Whether a row's text ends inside a quoted value (a closed multi-line value in a bad row does not)."""
+    try:
+        for _ in stdlib_csv.reader(io.StringIO(raw, newline=""), delimiter=dialect.delimiter,
+                                   quotechar=dialect.quote, strict=True):
+            pass
+    except stdlib_csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
+def _check_unterminated(value: object, stream: InputStream, dialect: Dialect) -> None:
+    """A quote opened and never closed makes the rest of the file one value, read last.
+
+    Counting quotes cannot tell: a quote inside an unquoted value (``5" pipe``) is a character like any
+    other, so an odd count may be fine and an even count may hide an open quote. What does tell: the last
+    value holds line breaks, yet the file does not end by closing a quote.
+    """
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if not isinstance(value, str) or "\n" not in value:
         return
-    # Every line break from the opening quote to the end of the file is inside the swallowed value.
-    start = stream.count_newlines() - swallowed + 1
+    tail = stream.tail
+    if tail.rstrip(b"\r\n").endswith(dialect.quote.encode()):
+        return
+    # Every line break from the opening quote to the end of the file is in the value, or after it at the very end.
+    after = 0 if value.endswith("\n") else len(tail) - len(tail.rstrip(b"\n"))
+    start = stream.count_newlines() - value.count("\n") - after + 1
     raise ProcessingError(
         f"line {start} opens a quoted value that is never closed (unterminated quote); "
         "fix the quote or choose another quote character"

@@ -35,6 +35,10 @@ class Rejects:
     def rows(self) -> list[dict[str, object]]:
         return list(self._rows)
 
+    def last(self) -> dict[str, object] | None:
+        """The latest reject kept (None when there is none, or when its text was no longer kept)."""
+        return self._rows[-1] if self._rows and len(self._rows) == self.count else None
+
     def first(self, n: int = 3) -> list[dict[str, object]]:
         return self._rows[:n]
 

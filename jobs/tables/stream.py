@@ -1,14 +1,14 @@
 """The input as Arrow's CSV reader sees it: decompressed, transcoded to UTF-8, and watched on the way through.
 
 Watching costs a few ``memchr``-speed scans per MiB and tells the processor what Arrow's reader keeps to itself:
-whether a NUL byte appeared (Arrow would store it inside a value), how many quote characters went by (an odd
-count means an unterminated quote swallowed the rest of the file), and how far into the raw file we are.
+whether a NUL byte appeared (Arrow would store it inside a value), how the text ends (a file that does not end
+by closing a quote may have one open that swallowed the rest), and how far into the raw file we are.
 
 UTF-8 input is validated here, not by Arrow's converter: ``bytes.isascii`` clears an ASCII block at memory speed,
 and only blocks with other bytes are run through a strict decoder. Arrow's per-value check cost ~0.2 CPU-s per
-300 MB, a quarter of the parse. Scans that hold the GIL are kept to those memory-speed ones: the quote count
-runs in numpy (which releases it) and the line count, needed only to name the line of an unterminated quote, is
-taken on that rare path by reading the file again (:meth:`InputStream.count_newlines`).
+300 MB, a quarter of the parse. Scans that hold the GIL are kept to those memory-speed ones: the line count,
+needed only to name the line of an unterminated quote, is taken on that rare path by reading the file again
+(:meth:`InputStream.count_newlines`).
 
 Arrow's streaming CSV reader reads its input in a background thread up to 32 blocks ahead of the parser: 128 MB
 of raw text held for nothing on a large file (the parser, not the disk, is the slow side), and the main reason
@@ -27,7 +27,6 @@ import threading
 import time
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 
 _RAW_BLOCK = 4 << 20
@@ -43,7 +42,6 @@ class InputStream(io.RawIOBase):
         compression: str | None,
         encoding: str,
         skip: int,
-        quote: str,
         validate: bool = False,
         window: int = 0,
     ) -> None:
@@ -53,7 +51,7 @@ class InputStream(io.RawIOBase):
         :meth:`block_parsed` once per batch the reader yields, or :meth:`close`, or the reading thread waits.
         """
         super().__init__()
-        self._args = (path, compression, encoding, skip, quote)
+        self._args = (path, compression, encoding, skip)
         self._raw = pa.OSFile(str(path))
         self.size = self._raw.size()
         self._src: pa.NativeFile = (
@@ -72,9 +70,8 @@ class InputStream(io.RawIOBase):
         self._pos = 0  # start of the unread part of _buf: slicing it away on every read would be quadratic
         self._eof = False
         self._skip = skip
-        self._quote = np.uint8(ord(quote.encode()))
         self.nul = False
-        self.quotes = 0
+        self.tail = b""  # the last bytes of the text: does the file end by closing a quote?
         self.replaced = 0  # characters the codec could not decode (shown as U+FFFD)
         self._window = window
         self._reads = 0
@@ -171,7 +168,7 @@ class InputStream(io.RawIOBase):
                 break
             if b"\x00" in chunk:
                 self.nul = True
-            self.quotes += int(np.count_nonzero(np.frombuffer(chunk, np.uint8) == self._quote))
+            self.tail = (self.tail + chunk[-64:])[-64:]
             parts.append(chunk)
             available += len(chunk)
         # One copy per read at most, not one per pulled chunk.

@@ -164,6 +164,34 @@ def test_unterminated_quote_fails_naming_the_line(run_csv):
         run_csv(b'a,b\n1,x\n2,"open\n3,y\n4,z\n')
 
 
+def test_an_open_quote_is_found_even_when_the_quotes_add_up_to_an_even_count(run_csv):
+    # The quote in 'ab"cd' is an ordinary character; the one on line 3 opens a value that takes the rest.
+    with pytest.raises(ProcessingError, match=r"line 3 .*unterminated quote"):
+        run_csv(b'a,b\n1,ab"cd\n2,"ef\n3,gh\n')
+    rows = "".join(f"{i},v{i}\n" for i in range(4, 200_000))
+    with pytest.raises(ProcessingError, match=r"line 4 .*unterminated quote"):
+        run_csv(f'a,b\n1,x\n2,y\n3,"open\n{rows}199999,5" pipe\n'.encode(), name="big.csv")
+
+
+def test_an_open_quote_that_leaves_a_row_short_is_named_too(run_csv):
+    # Opened in the first field, the quote takes the rest of the file: one "row" with a single field.
+    with pytest.raises(ProcessingError, match=r"line 3 .*unterminated quote"):
+        run_csv(b'a,b,c\n1,2,3\n"open\n4,5,6\n7,8,9\n')
+
+
+def test_a_bad_last_row_with_a_closed_multiline_value_is_only_rejected(run_csv):
+    run = run_csv(b'a,b,c\n1,2,3\n4,"x\ny",5,6\n')
+    assert run.data.column("a").to_pylist() == [1]
+    rejects = pq.read_table(run.output("_rejects.parquet")).to_pylist()
+    assert [r["raw"] for r in rejects] == ['4,"x\ny",5,6']
+
+
+def test_a_quote_inside_an_unquoted_value_is_just_a_character(run_csv):
+    # An odd number of quotes, all of them fine: 5" is five inches.
+    run = run_csv(b'id,desc\n1,5" pipe\n2,ok\n3,"two\nlines"\n')
+    assert run.data.column("desc").to_pylist() == ['5" pipe', "ok", "two\nlines"]
+
+
 def _zstd(data: bytes) -> bytes:
     return bytes(pa.compress(data, codec="zstd", asbytes=True))
 
