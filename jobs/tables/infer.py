@@ -445,7 +445,17 @@ class ColumnTyper:
             if self.target != target:
                 return None
             if typed is None or self.kind != target:
-                typed = convert(arr, target, self.fmt)
+                try:
+                    typed = convert(arr, target, self.fmt)
+                except (DoesNotFit, pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                    # Values of the kind seen so far that the floor cannot hold: an integer past 2**53 where the
+                    # spread look saw decimals. Only text holds both.
+                    idx = _first_misfit(arr, target, self.fmt)
+                    self.widenings.append(
+                        Widening(self.name, target, "string", first_row + idx, str(arr[idx].as_py()))
+                    )
+                    self.floor = "string"
+                    return None
             return self._written(arr, typed)
         if target == "string":
             return convert(arr, "string", self.fmt)
