@@ -312,8 +312,10 @@ def _reader(
     )
 
 
-def _arrow_message(exc: Exception) -> str:
+def _arrow_message(exc: BaseException) -> str:
     text = str(exc).split("\n")[0]
+    if isinstance(exc, EOFError):
+        return text  # the stream's own words: "the compressed data is damaged or truncated (...)"
     if "Empty CSV file" in text:
         return "the file holds no rows"
     if _is_long_row(exc):
@@ -355,7 +357,7 @@ class _LongRow(Exception):
         self.error = error
 
 
-def _is_long_row(exc: Exception) -> bool:
+def _is_long_row(exc: BaseException) -> bool:
     return "straddling object straddles two block boundaries" in str(exc)
 
 
@@ -396,13 +398,9 @@ class _Attempt:
                 self._stream, dialect, self.rejects, block=block,
                 types=self._text_schema if checked else None, check_utf8=False,
             )
-        except pa.ArrowInvalid as exc:
+        except (pa.ArrowInvalid, EOFError, OSError) as exc:  # EOFError: a damaged compressed file
             self._stream.close()
-            if checked and "UTF8" in str(exc):
-                raise _Restart(self._floors(), checked=False) from None
-            if _is_long_row(exc):
-                raise _LongRow(exc) from None
-            raise ProcessingError(_arrow_message(exc)) from None
+            raise self._read_error(exc) from None
         self._batches = prefetch(_parsed(self._reader, self._stream))
         self.rows = 0
         # The first chunk decides the schema (with the floors): read it before the writer opens.
@@ -413,6 +411,14 @@ class _Attempt:
             raise
         self.schema = pa.schema([(t.name, ARROW_TYPES[t.target]) for t in self.typers])
 
+    def _read_error(self, exc: BaseException) -> BaseException:
+        """What a failed read means: read again as bytes, read again in larger blocks, or a message."""
+        if self.checked and "UTF8" in str(exc):
+            return _Restart(self._floors(), checked=False)
+        if _is_long_row(exc):
+            return _LongRow(exc)
+        return ProcessingError(_arrow_message(exc))
+
     def _next_text(self) -> pa.RecordBatch | None:
         try:
             self.progress(self._stream.consumed(), self._stream.size)
@@ -421,11 +427,7 @@ class _Attempt:
             return None
         except (pa.ArrowInvalid, EOFError, OSError) as exc:
             self.close()
-            if self.checked and "UTF8" in str(exc):
-                raise _Restart(self._floors(), checked=False) from None
-            if _is_long_row(exc):
-                raise _LongRow(exc) from None
-            raise ProcessingError(_arrow_message(exc)) from None
+            raise self._read_error(exc) from None
         if self.checked:
             batch = raw
         else:
