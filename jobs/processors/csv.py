@@ -388,6 +388,7 @@ class _Attempt:
         ]
         self.bad_utf8: dict[str, int] = {}
         self.replaced = 0
+        self.utf8_lines = 0
         # Text columns: the stream validates UTF-8 (a failure restarts reading bytes, see _next_text).
         self._stream = _open(source, dialect, validate=checked, window=READ_AHEAD_BLOCKS)
         self._names = dialect.names
@@ -536,6 +537,7 @@ class _Attempt:
             # The open quote left too few fields for a row: Arrow handed the rest of the file over as one bad row.
             _check_unterminated(raw, stream, self.dialect)
         self.replaced = stream.replaced
+        self.utf8_lines = stream.utf8_lines
 
     def warnings(self) -> list[str]:
         out = [w.message() for t in self.typers for w in t.widenings]
@@ -543,6 +545,11 @@ class _Attempt:
             out.append(
                 f"column '{name}': {bad} value(s) are not valid UTF-8 (the encoding changes part-way); "
                 "they were read as cp1252"
+            )
+        if self.utf8_lines:
+            out.append(
+                f"{self.utf8_lines} line(s) are UTF-8 in a file read as {self.dialect.encoding.name} "
+                "(the encoding changes part-way); they were read as UTF-8"
             )
         if self.replaced:
             out.append(

@@ -192,6 +192,15 @@ def test_a_quote_inside_an_unquoted_value_is_just_a_character(run_csv):
     assert run.data.column("desc").to_pylist() == ['5" pipe', "ok", "two\nlines"]
 
 
+def test_a_cp1252_file_that_turns_utf8_part_way_says_so_and_keeps_both(run_csv):
+    data = "id,name\n".encode() + "".join(f"{i},Renée{i}\n" for i in range(150_000)).encode("cp1252")
+    data += "".join(f"{i},José{i}\n" for i in range(150_000, 150_010)).encode("utf-8")
+    run = run_csv(data)
+    names = run.data.column("name")
+    assert names[0].as_py() == "Renée0" and names[150_000].as_py() == "José150000"
+    assert any("10 line(s) are UTF-8" in w and "changes part-way" in w for w in run.result.warnings)
+
+
 def _zstd(data: bytes) -> bytes:
     return bytes(pa.compress(data, codec="zstd", asbytes=True))
 

@@ -30,3 +30,19 @@ def test_any_read_sizes_give_the_whole_text(tmp_path: Path, encoding: str, bom: 
         stream.close()
         assert b"".join(parts).decode("utf-8") == TEXT
 
+
+
+def test_utf8_lines_in_a_cp1252_file_are_read_as_utf8(tmp_path: Path) -> None:
+    # Two exports pasted together: neither part may come out as "JosÃ©". Small reads cut lines and characters.
+    src = tmp_path / "data.csv"
+    first = "".join(f"{i},Renée {i}\n" for i in range(2000))
+    second = "".join(f"{i},José {i} €\n" for i in range(2000, 2100))
+    src.write_bytes(first.encode("cp1252") + second.encode("utf-8"))
+    for size in (7, 1000, 1 << 20):
+        stream = InputStream(src, None, "cp1252", 0)
+        parts = []
+        while part := stream.read(size):
+            parts.append(part)
+        stream.close()
+        assert b"".join(parts).decode("utf-8") == first + second
+        assert stream.utf8_lines == 100
