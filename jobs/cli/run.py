@@ -34,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object per job, one a line")
     tables = parser.add_argument_group("tables")
     tables.add_argument("--encoding", help="text encoding of CSV files (default: detected)")
-    tables.add_argument("--delimiter", help=r"field delimiter: , ; | or \t (default: detected)")
+    tables.add_argument("--delimiter", type=_delimiter, help=r"field delimiter: , ; | or \t (default: detected)")
     header = tables.add_mutually_exclusive_group()
     header.add_argument("--header", dest="header", action="store_true", default=None,
                         help="the first row holds column names")
@@ -53,12 +53,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="refuse images declaring more pixels than this (default ~179 million; 0: no limit)")
 
 
+def _delimiter(text: str) -> str:
+    if text in ("\\t", "tab", "TAB"):
+        return "\t"
+    if len(text) != 1 or text in "\r\n":
+        raise argparse.ArgumentTypeError(f"one character, such as ';' or \\t, not {text!r}")
+    return text
+
+
 def _options(args: argparse.Namespace) -> dict[str, Any]:
-    delimiter = args.delimiter
-    if delimiter in ("\\t", "tab", "TAB"):
-        delimiter = "\t"
     options = {
-        "encoding": args.encoding, "delimiter": delimiter, "header": args.header, "decimal": args.decimal,
+        "encoding": args.encoding, "delimiter": args.delimiter, "header": args.header, "decimal": args.decimal,
         "sheet": args.sheet, "thumb_size": args.thumb_size, "thumbnails": args.thumbnails,
         "optimize_format": args.optimize_format, "metadata": args.metadata, "optimized": args.optimized,
         "max_pixels": args.max_pixels,

@@ -95,6 +95,10 @@ def _dialect(source: Path, options: ProcessOptions) -> Dialect:
     if kind is not None and kind not in ("gzip", "zstd", "bz2"):
         raise ProcessingError(f"the compressed file holds {describe(kind)}, not a delimited text file")
     header = options.get("header")
+    for key in ("delimiter", "quote"):
+        value = options.get(key)
+        if value is not None and (not isinstance(value, str) or len(value) != 1 or value in "\r\n"):
+            raise ProcessingError(f"the {key} must be one character, such as ';' or a tab, not {value!r}")
     return sniff(
         source,
         encoding=options.get("encoding"),

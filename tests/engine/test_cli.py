@@ -74,6 +74,9 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     (tmp_path / "x.xyz").write_text("?")
     nothing = cli("run", str(tmp_path / "x.xyz"))
     assert nothing.returncode == 2 and "nothing to process" in nothing.stderr
+    (tmp_path / "prices.csv").write_text("a;b\n1;2\n")
+    doubled = cli("run", "--delimiter", ";;", str(tmp_path / "prices.csv"))
+    assert doubled.returncode == 2 and "--delimiter: one character" in doubled.stderr
 
 
 @pytest.mark.parametrize("command", ["run", "jobs", "cancel", "pause", "resume", "retry", "check", "catalog",

@@ -201,6 +201,11 @@ def test_a_cp1252_file_that_turns_utf8_part_way_says_so_and_keeps_both(run_csv):
     assert any("10 line(s) are UTF-8" in w and "changes part-way" in w for w in run.result.warnings)
 
 
+def test_a_delimiter_option_of_two_characters_is_refused_clearly(run_csv):
+    with pytest.raises(ProcessingError, match=r"delimiter must be one character.*';;'"):
+        run_csv(b"a;b\n1;2\n", delimiter=";;")
+
+
 def _zstd(data: bytes) -> bytes:
     return bytes(pa.compress(data, codec="zstd", asbytes=True))
 
