@@ -34,6 +34,9 @@ ARROW_TYPES: dict[str, pa.DataType] = {
 _TRY_ORDER = ("int", "float", "bool", "date", "timestamp")
 # Beyond 2**53 a float no longer holds every integer: such integers must never be widened to float.
 _FLOAT_EXACT = 2**53
+# A column's first this many values set its first kind; any later value that does not fit it is a change,
+# reported with its row, even within the first chunk.
+FIRST_ROWS = 1000
 TRUE_TOKENS = ("true", "True", "TRUE")
 FALSE_TOKENS = ("false", "False", "FALSE")
 _BOOL_ALL = pa.array(TRUE_TOKENS + FALSE_TOKENS, pa.string())
@@ -429,13 +432,30 @@ class ColumnTyper:
         if self.kind == "string":
             return None
         if self.kind == "null":
-            return self._widen(arr, first_row)  # a first chunk: its own kind is wanted anyway
+            return self._first_values(arr, first_row)
         try:
             typed = convert(arr, self.kind, self.fmt, self._nulls)
         except (DoesNotFit, pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return self._widen(arr, first_row)
         self._track(arr, typed, self.kind)
         return typed
+
+    def _first_values(self, arr: pa.Array, first_row: int) -> pa.Array | None:
+        """The kind of the column's first values, then the rest of their chunk followed as later values.
+
+        So a column of integers with one 'ABC-17' at row 199,999 is text with a warning naming that row and
+        value, even when the whole file is one chunk; its first rows alone decide nothing more than that.
+        """
+        if len(arr) <= FIRST_ROWS:
+            return self._widen(arr, first_row)
+        head = self._widen(arr.slice(0, FIRST_ROWS), first_row)
+        rest = arr.slice(FIRST_ROWS)
+        if self.kind == "null":  # nothing but empty values yet: the rest simply decides
+            return self._widen(rest, first_row + FIRST_ROWS)
+        tail = self.observe(rest, first_row + FIRST_ROWS)
+        if head is None or tail is None or head.type != tail.type:
+            return None
+        return pa.concat_arrays([head, tail])
 
     def convert(self, arr: pa.Array, first_row: int) -> pa.Array | None:
         """The chunk converted to ``target``; None when the chunk needs a wider target than before."""
@@ -462,7 +482,10 @@ class ColumnTyper:
         try:
             typed = convert(arr, target, self.fmt, self._nulls)
         except (DoesNotFit, pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            self._widen(arr, first_row)
+            if self.kind == "null":
+                self._first_values(arr, first_row)
+            else:
+                self._widen(arr, first_row)
             return None
         self._track(arr, typed, target)
         return self._written(arr, typed)

@@ -347,3 +347,16 @@ def test_an_integer_past_2_53_early_and_decimals_late_make_text_not_a_crash(run_
     assert amount.type == pa.string()
     assert amount[4].as_py() == "9007199254740993" and amount[3].as_py() == "4" and amount[-1].as_py() == "1.5"
     assert any("row 5 has '9007199254740993'" in w for w in run.result.warnings)
+
+
+def test_a_change_inside_the_first_chunk_is_reported_too(run_csv):
+    # The whole file is one chunk: the integers still come first, so 'ABC-17' is a change to report.
+    rows = 50_000
+    data = "id,qty\n" + "".join(f"{i},{'ABC-17' if i == rows - 1 else i % 100}\n" for i in range(1, rows + 1))
+    run = run_csv(data.encode())
+    qty = run.data.column("qty")
+    assert qty.type == pa.string() and qty[rows - 2].as_py() == "ABC-17" and qty[0].as_py() == "1"
+    assert any(f"row {rows - 1} has 'ABC-17', which is not an integer" in w for w in run.result.warnings)
+    # A column that is text from its first values has nothing to report.
+    names = run_csv(("name\n" + "".join(f"N{i}\n" for i in range(5000))).encode(), name="names.csv")
+    assert not names.result.warnings
