@@ -13,7 +13,9 @@ import gzip
 import io
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import pyarrow as pa
@@ -21,7 +23,13 @@ import pyarrow as pa
 from jobs.processors.base import ProcessingError
 from jobs.tables.infer import NumberFormat, chunk_kind, join
 from jobs.tables.names import unique_names
-from jobs.text.encoding import bom_encoding, guess_legacy_encoding, utf16_without_bom
+from jobs.text.encoding import (
+    bom_encoding,
+    guess_legacy_encoding,
+    looks_western,
+    mostly_utf8,
+    utf16_without_bom,
+)
 
 HEAD_BYTES = 1 << 20
 DELIMITERS = (",", ";", "\t", "|")
@@ -117,6 +125,10 @@ def detect_encoding(head: bytes) -> Encoding:
         return Encoding(utf16, 0, "zero bytes")
     if _is_utf8(head):
         return Encoding("utf-8", 0, "valid UTF-8")
+    if mostly_utf8(head) or _utf8_with_cp1252_strays(head):
+        # A file that changed encoding part-way: reading it as UTF-8 keeps the bulk right, and the reader
+        # recovers the stray values as cp1252 and says so. Read as cp1252, every UTF-8 row would be mojibake.
+        return Encoding("utf-8", 0, MOSTLY_UTF8)
     guessed = guess_legacy_encoding(head[:200_000])
     if guessed is not None:
         return Encoding(guessed, 0, "charset detector")
@@ -125,6 +137,42 @@ def detect_encoding(head: bytes) -> Encoding:
         return Encoding("cp1252", 0, "fallback")
     except UnicodeDecodeError:
         return Encoding("latin-1", 0, "fallback")
+
+
+MOSTLY_UTF8 = "mostly UTF-8"
+_STRAYS = re.compile("[\udc80-\udcff]+")  # bytes that are not UTF-8, as the surrogateescape handler keeps them
+
+
+def _utf8_with_cp1252_strays(head: bytes) -> bool:
+    """UTF-8 text with a few stretches of Western cp1252 (``Renée`` typed in another program, appended).
+
+    A valid multi-byte UTF-8 sequence almost never occurs by chance in cp1252 text (it reads as ``Ã©``), so as
+    many of them as stray stretches means UTF-8. Strays that are not Western letters (Shift-JIS, GBK ...) mean
+    a legacy encoding that the charset detector should name.
+    """
+    text = codecs.getincrementaldecoder("utf-8")("surrogateescape").decode(head, final=False)
+    strays = _STRAYS.findall(text)
+    if not strays:
+        return False
+    stray_chars = sum(len(s) for s in strays)
+    multibyte = len(text) - len(text.encode("ascii", "ignore")) - stray_chars
+    if multibyte < len(strays):
+        return False
+    return all(looks_western(s.encode("utf-8", "surrogateescape")) for s in strays)
+
+
+def _decode_head(head: bytes, enc: Encoding) -> str:
+    """The sample as text; with a mostly-UTF-8 head, the stray bytes read as cp1252, as the reader reads them."""
+    data = head[enc.bom_bytes :]
+    if enc.how != MOSTLY_UTF8:
+        return data.decode(enc.name.replace("-sig", ""), errors="replace")
+    text = data.decode("utf-8", errors="surrogateescape")
+    return _STRAYS.sub(lambda m: m.group().encode("utf-8", "surrogateescape").decode("cp1252", "replace"), text)
+
+
+def _recovered(values: list[str], head: bytes) -> bool:
+    """Whether any of the values came from stray bytes: its UTF-8 form is nowhere in the head."""
+    return any(not v.isascii() and v.encode("utf-8") not in head for v in values)
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -163,17 +211,32 @@ _DEC_COMMA = re.compile(r"^[+-]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+),[0-9]+$")
 _DEC_POINT = re.compile(r"^[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)\.[0-9]+$")
 
 
-def _records(text: str, delimiter: str, quote: str, limit: int = _SAMPLE_RECORDS) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar=quote, strict=False)
-    out: list[list[str]] = []
+_LINE_END = re.compile(r"\r\n?|\n")
+
+
+def _iter_records(text: str, delimiter: str, quote: str) -> Iterator[list[str]]:
+    # newline="": lines end at \n, \r\n and a lone \r (classic Mac) alike, and line breaks inside quoted values
+    # reach the csv module untouched.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quote, strict=False)
     try:
-        for rec in reader:
-            out.append(rec)
-            if len(out) >= limit:
-                break
+        yield from reader
     except csv.Error:
-        pass
-    return out
+        return
+
+
+def _records(text: str, delimiter: str, quote: str, limit: int = _SAMPLE_RECORDS) -> list[list[str]]:
+    return list(islice(_iter_records(text, delimiter, quote), limit))
+
+
+def _complete_records(text: str) -> str:
+    """The sample without the record cut by its end (any line end counts: \n, \r\n or a lone \r)."""
+    cut = max(text.rfind("\n"), text.rfind("\r")) + 1
+    return text[:cut] or text
+
+
+def _after_first_line(text: str) -> str:
+    parts = _LINE_END.split(text, maxsplit=1)
+    return parts[1] if len(parts) > 1 else ""
 
 
 def _delimiter_score(records: list[list[str]]) -> tuple[float, int]:
@@ -202,21 +265,68 @@ def detect_quote(text: str, delimiter: str) -> str:
     """'"' unless single quotes visibly wrap fields that contain the delimiter and double quotes never do."""
     if '"' in text:
         return '"'
-    wrapped = re.search(rf"(^|{re.escape(delimiter)})'[^'\n]*{re.escape(delimiter)}[^'\n]*'", text, re.M)
+    d = re.escape(delimiter)
+    wrapped = re.search(rf"(^|(?<=\r)|{d})'[^'\r\n]*{d}[^'\r\n]*'", text, re.M)
     return "'" if wrapped else '"'
 
 
-def detect_decimal(records: list[list[str]], delimiter: str) -> str:
+# Thousands groups alone ("1,037", "12.500"): such a value reads with either mark, so it proves neither.
+_GROUPED_COMMA = re.compile(r"^[+-]?[1-9][0-9]{0,2}(,[0-9]{3})+$")
+_GROUPED_POINT = re.compile(r"^[+-]?[1-9][0-9]{0,2}(\.[0-9]{3})+$")
+# Two groups or more ("1.234.567") can only be thousands: the other mark is the decimal one.
+_GROUPS_COMMA = re.compile(r"^[+-]?[1-9][0-9]{0,2}(,[0-9]{3}){2,}$")
+_GROUPS_POINT = re.compile(r"^[+-]?[1-9][0-9]{0,2}(\.[0-9]{3}){2,}$")
+
+
+def decimal_proof(value: str) -> str | None:
+    """The decimal mark ``value`` can only be read with ("1,01" → ","), or None when it reads either way."""
+    if "," not in value and "." not in value:
+        return None
+    if _DEC_COMMA.match(value) and not _GROUPED_COMMA.match(value):
+        return ","
+    if _DEC_POINT.match(value) and not _GROUPED_POINT.match(value):
+        return "."
+    if _GROUPS_POINT.match(value):
+        return ","
+    if _GROUPS_COMMA.match(value):
+        return "."
+    return None
+
+
+def _proven_decimal(values: Counter[str]) -> str | None:
+    """The mark the values prove, by more proofs than the other; None without proofs or on a tie."""
+    proofs: Counter[str] = Counter()
+    for value, times in values.items():
+        if (mark := decimal_proof(value)) is not None:
+            proofs[mark] += times
+    if proofs[","] == proofs["."]:
+        return None
+    return "," if proofs[","] > proofs["."] else "."
+
+
+def _decimal_vote(values: Counter[str]) -> str:
+    """Without proof: which pattern more values fit, ties to the point."""
+    comma = point = 0
+    for v, times in values.items():
+        if _DEC_COMMA.match(v):
+            comma += times
+        elif _DEC_POINT.match(v):
+            point += times
+    return "," if comma > point else "."
+
+
+def detect_decimal(records: list[list[str]], delimiter: str, later: Iterable[list[str]] = ()) -> str:
+    """The decimal mark: what values prove, else the majority of the sample.
+
+    ``later``: the records after the sample, searched only when the sample proves nothing (a column of whole
+    numbers whose first fraction comes late would otherwise turn to text).
+    """
     if delimiter == ",":
         return "."  # a decimal comma in a comma-separated file would need quotes on every number: rare
-    comma = point = 0
-    for rec in records[1:]:
-        for v in rec:
-            if _DEC_COMMA.match(v):
-                comma += 1
-            elif _DEC_POINT.match(v):
-                point += 1
-    return "," if comma > point else "."
+    # Counted once per distinct value: columns repeat theirs, and the later records can fill a MiB.
+    sample = Counter(v for rec in records[1:] for v in rec)
+    proven = _proven_decimal(sample) or _proven_decimal(Counter(v for rec in later for v in rec))
+    return proven or _decimal_vote(sample)
 
 
 _HEADER_VOTERS = 256
@@ -227,7 +337,8 @@ def detect_header(records: list[list[str]], fmt: NumberFormat) -> bool:
 
     A column whose values below the first record are typed (numbers, dates, booleans) votes "header" when the
     first value does not fit that type and "no header" when it does. Files that are text all the way down have a
-    header when the first record has no empty and no repeated value.
+    header when the first record has no empty and no repeated value; when it has, the shapes of the values decide
+    (see :func:`_shape_votes`).
     """
     if len(records) < 2:
         return True
@@ -249,7 +360,37 @@ def detect_header(records: list[list[str]], fmt: NumberFormat) -> bool:
             votes_for += 1
     if votes_for or votes_against:
         return votes_for >= votes_against
-    return all(v.strip() for v in first) and len(set(first)) == len(first)
+    if all(v.strip() for v in first) and len(set(first)) == len(first):
+        return True
+    # A repeated or empty name is no proof of data: exports write "name,name" and ",". Decide from the shape
+    # of the values instead, which tells "name,name,city" over "Ann,Lee,Paris" from "Ann,Ann,Paris".
+    return _shape_votes(first, rest, step) > 0
+
+
+def _shape(value: str) -> str:
+    """Letter case, digits and punctuation with runs collapsed: "Paris" → "Aa", "first_name" → "a_a"."""
+    out: list[str] = []
+    for ch in value.strip():
+        c = "A" if ch.isupper() else "a" if ch.isalpha() else "9" if ch.isdigit() else " " if ch.isspace() else ch
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)
+
+
+def _shape_votes(first: list[str], rest: list[list[str]], step: int) -> int:
+    """Text columns' votes for a header minus votes against.
+
+    A first value shaped like no value below it ("city" over "Paris", "Rome") is for; one shaped like a value
+    below is against. Empty first values and empty columns abstain.
+    """
+    score = 0
+    for i in range(0, len(first), step):
+        if not first[i].strip():
+            continue
+        below = {_shape(r[i]) for r in rest if r[i].strip()}
+        if below:
+            score += -1 if _shape(first[i]) in below else 1
+    return score
 
 
 def sniff(
@@ -278,14 +419,14 @@ def sniff(
     else:
         dialect.encoding = detect_encoding(head)
     enc = dialect.encoding
-    text = head[enc.bom_bytes :].decode(enc.name.replace("-sig", ""), errors="replace")
+    text = _decode_head(head, enc)
     if len(head) >= HEAD_BYTES:
-        text = text[: text.rfind("\n") + 1] or text  # drop the record cut by the end of the sample
+        text = _complete_records(text)
     lines = text.splitlines()
     if lines and (m := _SEP_LINE.match(lines[0])):
         dialect.sep_line = True
         dialect.delimiter = m.group(1)
-        text = text.split("\n", 1)[1] if "\n" in text else ""
+        text = _after_first_line(text)
     hint = {".tsv": "\t", ".tab": "\t", ".psv": "|"}.get(_base_suffix(path))
     if delimiter:
         dialect.delimiter = delimiter
@@ -293,7 +434,8 @@ def sniff(
         dialect.delimiter = detect_delimiter(text, quote or '"', hint)
     dialect.quote = quote or detect_quote(text, dialect.delimiter)
     records = _records(text, dialect.delimiter, dialect.quote)
-    dialect.decimal = decimal or detect_decimal(records, dialect.delimiter)
+    later = islice(_iter_records(text, dialect.delimiter, dialect.quote), len(records), None)
+    dialect.decimal = decimal or detect_decimal(records, dialect.delimiter, later)
     dialect.header = detect_header(records, dialect.number_format) if header is None else header
     width = Counter(len(r) for r in records).most_common(1)[0][0] if records else 1
     first = records[0] if records else []
@@ -303,6 +445,11 @@ def sniff(
             raw = raw[:width]  # "a,b,c," over rows of three fields: the trailing delimiter names nothing
         dialect.names, renamed = unique_names(raw)
         dialect.warnings.extend(renamed)
+        if enc.how == MOSTLY_UTF8 and _recovered(raw, head):
+            # The reader skips the header row, so only the sniffer can say its names were not UTF-8.
+            dialect.warnings.append(
+                "the header is not valid UTF-8 (the encoding changes part-way); its names were read as cp1252"
+            )
     else:
         dialect.names = [f"column_{i + 1}" for i in range(max(width, len(first)))]
     return dialect

@@ -77,7 +77,7 @@ def detect_encoding(sample: bytes, declared: str | None = None) -> Detected:
         codecs.getincrementaldecoder("utf-8")("strict").decode(sample, final=False)
         return Detected("utf-8", 0, "utf-8")
     except UnicodeDecodeError:
-        if _mostly_utf8(sample):
+        if mostly_utf8(sample):
             # Mostly valid UTF-8 with a few stray bytes: a file that changed encoding part-way. Reading it
             # as UTF-8 keeps the bulk right, and the decoder counts and reports the stray bytes.
             return Detected("utf-8", 0, "utf-8")
@@ -87,7 +87,7 @@ def detect_encoding(sample: bytes, declared: str | None = None) -> Detected:
     return Detected(codecs.lookup(guessed).name, 0, "detector")
 
 
-def _mostly_utf8(sample: bytes) -> bool:
+def mostly_utf8(sample: bytes) -> bool:
     text = sample.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
     multibyte = sum(1 for ch in text if ord(ch) > 127) - bad
@@ -101,7 +101,7 @@ def guess_legacy_encoding(sample: bytes) -> str | None:
     accented text is cp1252 (it picks cp1250 or mac_latin2 for German), and text showing kana is Japanese
     (it picks a Korean code page for Shift-JIS).
     """
-    if _looks_western(sample):
+    if looks_western(sample):
         return "cp1252"
     matches = list(from_bytes(sample))
     for match in matches:
@@ -114,7 +114,7 @@ _JAPANESE = {"cp932", "shift_jis", "euc_jp", "euc_jis_2004", "shift_jis_2004", "
 _WESTERN_SYMBOLS = set("€‚„…†‡‰‹›‘’“”•–—™°£§©®«»¿¡×÷µ·¦¨¯±²³´¸¹º¼½¾\xa0")
 
 
-def _looks_western(sample: bytes) -> bool:
+def looks_western(sample: bytes) -> bool:
     """cp1252 text of a Western language: its accents sit inside words, one or two at a time.
 
     Multi-byte text read as cp1252 gives runs of three and more non-ASCII characters, or letters outside the

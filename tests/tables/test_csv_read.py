@@ -193,7 +193,7 @@ def test_a_quote_inside_an_unquoted_value_is_just_a_character(run_csv):
 
 
 def test_a_cp1252_file_that_turns_utf8_part_way_says_so_and_keeps_both(run_csv):
-    data = "id,name\n".encode() + "".join(f"{i},Renée{i}\n" for i in range(150_000)).encode("cp1252")
+    data = b"id,name\n" + "".join(f"{i},Renée{i}\n" for i in range(150_000)).encode("cp1252")
     data += "".join(f"{i},José{i}\n" for i in range(150_000, 150_010)).encode("utf-8")
     run = run_csv(data)
     names = run.data.column("name")

@@ -1,0 +1,173 @@
+"""Files the sniffer used to misread: lone-CR line ends, repeated or empty header names over text, decimal
+commas hidden behind thousands points, and UTF-8 that turns cp1252 inside the first MiB."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+
+if TYPE_CHECKING:  # pytest loads conftest itself; importing it at run time would load it a second time
+    from tests.tables.conftest import Runner
+
+
+def _column(run_data: pa.Table, name: str) -> list[object]:
+    return run_data.column(name).to_pylist()
+
+
+# ------------------------------------------------------------------------------------------- line ends
+def test_lone_cr_line_ends_keep_the_header_and_every_row(run_csv: Runner) -> None:
+    run = run_csv(b"a,b\r1,x\r2,y\r", name="cr.csv")
+
+    assert run.data.column_names == ["a", "b"]
+    assert run.data.schema.field("a").type == pa.int64()
+    assert _column(run.data, "a") == [1, 2]
+    assert _column(run.data, "b") == ["x", "y"]
+    assert run.result.metrics["header"] is True
+    assert run.result.metrics["rejected_rows"] == 0
+    assert run.result.warnings == []
+
+
+def test_lone_cr_file_keeps_line_breaks_inside_quoted_values(run_csv: Runner) -> None:
+    run = run_csv(b'id,note\r1,"two\r\nlines"\r2,"cr\ronly"\r3,plain\r', name="cr_quoted.csv")
+
+    assert run.data.column_names == ["id", "note"]
+    assert _column(run.data, "id") == [1, 2, 3]
+    assert _column(run.data, "note") == ["two\r\nlines", "cr\ronly", "plain"]
+    assert run.result.metrics["rejected_rows"] == 0
+
+
+def test_lone_cr_file_with_excel_sep_line(run_csv: Runner) -> None:
+    run = run_csv(b"sep=;\ra;b\r1;x\r2;y\r", name="cr_sep.csv")
+
+    assert run.data.column_names == ["a", "b"]
+    assert _column(run.data, "a") == [1, 2]
+    assert _column(run.data, "b") == ["x", "y"]
+    assert run.result.metrics["delimiter"] == ";"
+
+
+# ------------------------------------------------------------------------------------------- header
+def test_repeated_header_name_over_text_columns_is_a_header(run_csv: Runner) -> None:
+    run = run_csv(b"name,name,city\nAnn,Lee,Paris\nBob,Ray,Rome\n")
+
+    assert run.result.metrics["header"] is True
+    assert run.data.column_names == ["name", "name_2", "city"]
+    assert run.data.to_pylist() == [
+        {"name": "Ann", "name_2": "Lee", "city": "Paris"},
+        {"name": "Bob", "name_2": "Ray", "city": "Rome"},
+    ]
+    assert "column 2 repeats the name 'name'; it is called 'name_2'" in run.result.warnings
+
+
+def test_empty_header_name_over_text_columns_is_a_header(run_csv: Runner) -> None:
+    run = run_csv(b"name,,city\nAnn,Lee,Paris\nBob,Ray,Rome\n")
+
+    assert run.result.metrics["header"] is True
+    assert run.data.column_names == ["name", "column_2", "city"]
+    assert _column(run.data, "column_2") == ["Lee", "Ray"]
+    assert "column 2 has no name; it is called 'column_2'" in run.result.warnings
+
+
+def test_headerless_text_whose_first_row_repeats_a_value_stays_data(run_csv: Runner) -> None:
+    run = run_csv(b"Ann,Ann,Paris\nBob,Ray,Rome\n")
+
+    assert run.result.metrics["header"] is False
+    assert run.data.column_names == ["column_1", "column_2", "column_3"]
+    assert _column(run.data, "column_1") == ["Ann", "Bob"]
+    assert _column(run.data, "column_2") == ["Ann", "Ray"]
+
+
+def test_headerless_text_whose_first_row_has_an_empty_value_stays_data(run_csv: Runner) -> None:
+    run = run_csv(b"Ann,,Paris\nBob,Ray,Rome\nEve,Kim,Oslo\n")
+
+    assert run.result.metrics["header"] is False
+    assert _column(run.data, "column_1") == ["Ann", "Bob", "Eve"]
+    assert _column(run.data, "column_2") == [None, "Ray", "Kim"]
+
+
+# ------------------------------------------------------------------------------------------- decimal mark
+def test_decimal_comma_proven_beside_ambiguous_thousands_points(run_csv: Runner) -> None:
+    rows = ["artikel;menge;preis"] + [f"A{i};{i}.{(i * 37) % 1000:03d};{i},{i % 100:02d}" for i in range(1, 201)]
+    run = run_csv(("\n".join(rows) + "\n").encode(), name="de.csv")
+
+    assert run.result.metrics["decimal"] == ","
+    assert run.data.schema.field("menge").type == pa.int64()
+    assert run.data.schema.field("preis").type == pa.float64()
+    assert _column(run.data, "menge")[:3] == [1037, 2074, 3111]
+    assert _column(run.data, "menge")[-1] == 200400
+    assert _column(run.data, "preis")[:2] == [1.01, 2.02]
+    assert _column(run.data, "preis")[-1] == 200.0
+
+
+def test_decimal_point_proven_beside_ambiguous_thousands_commas(run_csv: Runner) -> None:
+    rows = ["item;qty;price"] + [f"B{i};{i},{(i * 37) % 1000:03d};{i}.{i % 100:02d}" for i in range(1, 201)]
+    run = run_csv(("\n".join(rows) + "\n").encode(), name="en.csv")
+
+    assert run.result.metrics["decimal"] == "."
+    assert _column(run.data, "qty")[:2] == [1037, 2074]
+    assert _column(run.data, "price")[:2] == [1.01, 2.02]
+
+
+def test_decimal_comma_proven_only_after_the_first_500_records(run_csv: Runner) -> None:
+    body = "".join(f"{i};a\n" for i in range(799)) + "2,5;b\n"
+    run = run_csv(("x;y\n" + body).encode(), name="late.csv")
+
+    assert run.result.metrics["decimal"] == ","
+    assert run.data.schema.field("x").type == pa.float64()
+    values = _column(run.data, "x")
+    assert values[:3] == [0.0, 1.0, 2.0]
+    assert values[-1] == 2.5
+
+
+def test_without_proof_the_majority_still_decides(run_csv: Runner) -> None:
+    # "1.500" and "2,000" read either way: nothing proves a mark, the old vote picks the point on the tie.
+    run = run_csv(b"a;b\n1.500;2,000\n", name="tie.csv")
+
+    assert run.result.metrics["decimal"] == "."
+
+
+# ------------------------------------------------------------------------------------------- encoding
+def test_utf8_turning_cp1252_inside_the_head_stays_utf8(run_csv: Runner) -> None:
+    head = ("id,name\n" + "".join(f"{i},José{i}\n" for i in range(5000))).encode()
+    tail = "".join(f"{i},Renée{i}\n" for i in range(5000, 5010)).encode("cp1252")
+    run = run_csv(head + tail, name="switch_mid.csv")
+
+    assert run.result.metrics["encoding"] == "utf-8"
+    names = _column(run.data, "name")
+    assert names[:2] == ["José0", "José1"]
+    assert names[4999] == "José4999"
+    assert names[5000:] == [f"Renée{i}" for i in range(5000, 5010)]
+    assert not any("not UTF-8; read as" in w for w in run.result.warnings)
+    assert any("the encoding changes part-way" in w for w in run.result.warnings)
+
+
+def test_three_rows_utf8_then_cp1252(run_csv: Runner) -> None:
+    run = run_csv("id,name\n1,José\n".encode() + "2,Renée\n".encode("cp1252"), name="small.csv")
+
+    assert run.result.metrics["encoding"] == "utf-8"
+    assert _column(run.data, "name") == ["José", "Renée"]
+    assert _column(run.data, "id") == [1, 2]
+    assert any("the encoding changes part-way" in w for w in run.result.warnings)
+
+
+def test_plain_cp1252_file_is_still_read_as_cp1252(run_csv: Runner) -> None:
+    data = "id,name\n1,José\n2,Renée\n3,Zoë\n".encode("cp1252")
+    run = run_csv(data, name="legacy.csv")
+
+    assert run.result.metrics["encoding"] == "cp1252"
+    assert _column(run.data, "name") == ["José", "Renée", "Zoë"]
+    assert "the text is not UTF-8; read as cp1252 (detected)" in run.result.warnings
+
+
+def test_cp1252_header_over_utf8_rows_is_recovered_and_reported(run_csv: Runner) -> None:
+    data = "Prénom,Ville\n".encode("cp1252") + "".join(f"José{i},Köln\n" for i in range(20)).encode()
+    run = run_csv(data, name="header_cp1252.csv")
+
+    assert run.result.metrics["encoding"] == "utf-8"
+    assert run.data.column_names == ["Prénom", "Ville"]
+    assert _column(run.data, "Prénom")[:2] == ["José0", "José1"]
+    assert _column(run.data, "Ville")[0] == "Köln"
+    assert (
+        "the header is not valid UTF-8 (the encoding changes part-way); its names were read as cp1252"
+        in run.result.warnings
+    )
