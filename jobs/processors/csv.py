@@ -94,6 +94,8 @@ def _dialect(source: Path, options: ProcessOptions) -> Dialect:
     kind = magic_kind(head)
     if kind is not None and kind not in ("gzip", "zstd", "bz2"):
         raise ProcessingError(f"the compressed file holds {describe(kind)}, not a delimited text file")
+    if _looks_binary(head):
+        raise ProcessingError("this is not a delimited text file: its first bytes are binary data (many control codes)")
     header = options.get("header")
     for key in ("delimiter", "quote"):
         value = options.get(key)
@@ -359,6 +361,18 @@ class _LongRow(Exception):
     def __init__(self, error: Exception) -> None:
         super().__init__(str(error))
         self.error = error
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Control codes other than tab and line ends in more than 1 byte of 10: no text export looks like that.
+
+    UTF-16 and UTF-32 text (NUL in every other byte) is told apart by the encoding's detection first.
+    """
+    sample = head[:65_536]
+    if sample[:2] in (b"\xff\xfe", b"\xfe\xff") or sample.count(b"\x00") > len(sample) // 4:
+        return False  # UTF-16/32: their NULs are half the text
+    control = sum(sample.count(bytes([b])) for b in range(32) if b not in (9, 10, 13))
+    return control * 10 > len(sample)
 
 
 def _is_long_row(exc: BaseException) -> bool:

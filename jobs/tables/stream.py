@@ -82,6 +82,7 @@ class InputStream(io.RawIOBase):
         self._skip = skip
         self.nul = False
         self.tail = b""  # the last bytes of the text: does the file end by closing a quote?
+        self.newline_added = False
         self.replaced = 0  # characters the codec could not decode (shown as U+FFFD)
         self._window = window
         self._reads = 0
@@ -215,7 +216,11 @@ class InputStream(io.RawIOBase):
             chunk = self._pull(_RAW_BLOCK if size < 0 else max(size - available, 1))
             if not chunk:
                 self._eof = True
-                break
+                if not self.tail or self.tail[-1:] in (b"\n", b"\r"):
+                    break
+                # Arrow cannot skip a header that no line break ends ("a,b" and nothing more): end the last line.
+                chunk = b"\n"
+                self.newline_added = True
             if b"\x00" in chunk:
                 self.nul = True
             self.tail = (self.tail + chunk[-64:])[-64:]
@@ -237,7 +242,7 @@ class InputStream(io.RawIOBase):
             total = 0
             while chunk := again._pull():
                 total += chunk.count(b"\n")
-            return total
+            return total + self.newline_added
         finally:
             again.close()
 

@@ -206,6 +206,20 @@ def test_a_delimiter_option_of_two_characters_is_refused_clearly(run_csv):
         run_csv(b"a;b\n1;2\n", delimiter=";;")
 
 
+@pytest.mark.parametrize("data", [b"a,b", b"x"], ids=["header", "one-value"])
+def test_a_header_with_no_line_break_after_it_is_an_empty_table(run_csv, data):
+    run = run_csv(data)
+    assert run.data.num_rows == 0 and run.data.column_names == data.decode().split(",")
+
+
+def test_binary_data_named_csv_is_refused(run_csv):
+    with pytest.raises(ProcessingError, match="binary data"):
+        run_csv(bytes(range(256)) * 40, name="export.csv")
+    text = "名前,都市\n" + "".join(f"田中{i},東京{i}\n" for i in range(500))  # UTF-16 of CJK is not binary
+    run = run_csv(text.encode("utf-16-le"), name="cjk.csv")
+    assert run.data.num_rows == 500
+
+
 def _zstd(data: bytes) -> bytes:
     return bytes(pa.compress(data, codec="zstd", asbytes=True))
 
