@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 NULL_TOKENS = ("", "NA", "N/A", "n/a", "na", "null", "NULL", "Null", "#N/A", "-", "None", "NaN", "nan")
 _NULL_SET = pa.array(NULL_TOKENS, pa.string())
 
-KINDS = ("null", "bool", "int", "float", "date", "timestamp", "string")
+KINDS = ("null", "bool", "int", "float", "date", "timestamp", "timestamptz", "string")
 ARROW_TYPES: dict[str, pa.DataType] = {
     "null": pa.string(),  # a column with no value at all is kept as text: the safest type for a later append
     "bool": pa.bool_(),
@@ -28,10 +28,13 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "float": pa.float64(),
     "date": pa.date32(),
     "timestamp": pa.timestamp("us"),
+    # With a zone or offset ("…T10:00:00Z", "+02:00"): the instant, in UTC. Naive and zoned values in one column
+    # are not mixed (which zone would the naive ones be in?): such a column stays text.
+    "timestamptz": pa.timestamp("us", tz="UTC"),
     "string": pa.string(),
 }
 # Try order when a chunk's own kind is needed: narrowest first.
-_TRY_ORDER = ("int", "float", "bool", "date", "timestamp")
+_TRY_ORDER = ("int", "float", "bool", "date", "timestamp", "timestamptz")
 # Beyond 2**53 a float no longer holds every integer: such integers must never be widened to float.
 _FLOAT_EXACT = 2**53
 # A column's first this many values set its first kind; any later value that does not fit it is a change,
@@ -322,6 +325,7 @@ _KIND_BYTES = {
     "bool": _byte_set("".join(TRUE_TOKENS + FALSE_TOKENS)),
     "date": _byte_set(_DIGITS + "-"),
     "timestamp": _byte_set(_DIGITS + "-+:.,TtZz "),
+    "timestamptz": _byte_set(_DIGITS + "-+:.,TtZz "),
 }
 _SIGNS = _byte_set("+-")
 _EXPONENT = _byte_set("eE")
@@ -382,7 +386,7 @@ class Widening:
 
 _NAMES = {
     "null": "empty", "bool": "true/false", "int": "an integer", "float": "a number", "date": "a date",
-    "timestamp": "a date-time", "string": "text",
+    "timestamp": "a date-time", "timestamptz": "a date-time with a time zone", "string": "text",
 }
 
 

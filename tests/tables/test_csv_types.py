@@ -68,6 +68,20 @@ def test_dates_in_other_formats_are_not_guessed(run_csv):
     assert run.data.column("d").to_pylist() == ["05/01/2024", "2024-01-06"]
 
 
+def test_date_times_with_a_zone_are_instants_in_utc(run_csv):
+    run = run_csv(b"at,local,mixed\n"
+                  b"2024-01-02T10:00:00Z,2024-01-02 10:00:00,2024-01-02T10:00:00Z\n"
+                  b"2024-01-02 12:30:00+02:00,2024-01-02 11:00:00,2024-01-02 11:00:00\n")
+    utc = dt.UTC
+    assert run.data.schema.field("at").type == pa.timestamp("us", tz="UTC")
+    at = [v.astimezone(utc).replace(tzinfo=None) for v in run.data.column("at").to_pylist()]
+    assert at == [dt.datetime(2024, 1, 2, 10), dt.datetime(2024, 1, 2, 10, 30)]
+    assert run.data.schema.field("local").type == pa.timestamp("us")
+    # A zone on some values and none on others: which zone would the others be in? Not guessed: text.
+    assert run.data.column("mixed").to_pylist() == ["2024-01-02T10:00:00Z", "2024-01-02 11:00:00"]
+    assert run.columns["at"]["min"].startswith("2024-01-02T10:00:00")
+
+
 def _drift_csv(rows: int, at: int, stray: str) -> bytes:
     lines = ["n,qty,label"]
     for i in range(rows):
