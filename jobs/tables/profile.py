@@ -1,8 +1,9 @@
 """A per-column profile computed while streaming, in memory that does not grow with the number of rows.
 
 Exact where it is cheap (counts, nulls, min, max, mean, std, string lengths); sketches elsewhere: quantiles and
-histograms from a DataSketches KLL sketch, top values from a DataSketches frequent-items sketch, distinct counts
-from :mod:`jobs.tables.hll`. Each approximate figure carries its method and error bound in the output.
+histograms from a DataSketches KLL sketch, top values (past the rows counted exactly) from a DataSketches
+frequent-items sketch of one row in 16, distinct counts from :mod:`jobs.tables.hll`. Each approximate figure
+carries its method and error bound in the output.
 """
 
 from __future__ import annotations
@@ -26,9 +27,14 @@ HIST_BINS = 20
 KLL_K = 200
 _FREQ_LG = 10  # the frequent-items sketch tracks up to 768 candidates
 _EXACT_CAP = 20_000  # distinct values counted exactly before switching to sketches
-_FEED_ALL = 512  # a chunk with more distinct values than this feeds only its most frequent ones
+_FEED_ALL = 512  # a feed with more distinct values than this feeds only its most frequent ones
 _FEED_TOP = 64
+_FEED_ROWS = 1 << 16  # sampled values fed to the frequent-items sketch together (at the latest)
 _SAMPLE_STRIDE = 16
+_SAMPLE_SEED = 16_061
+# The first rows' exact counts kept when sampling begins: 100x TOP_N, so the top values are among them unless a
+# thousand values tie, and a value left out occurred there at most as often as the most frequent one left out.
+_HEAD_KEEP = 1024
 _KLL_FULL = 1 << 16
 # Past the first _KLL_FULL values, one in _KLL_STRIDE feeds the sketch: feeding costs ~25 ns a value, and 1 GB
 # still feeds ~700k values a column, whose sampling error (~0.06 % of rank) is small beside KLL's own (~1.3 %).
@@ -201,10 +207,20 @@ class ColumnProfile:
     # stand for _KLL_STRIDE, and weighing them as one (one sketch for both) put the first rows' values 8x over
     # the rest (the median of a sorted id column came out at an eighth of its range).
     _kll_sampled: Any = None
-    # Values the frequent-items sketch stands for, and those it was actually fed: the top counts are scaled
-    # by their ratio, so sampling one chunk in _SAMPLE_STRIDE never inflates a count beyond what was seen.
-    _freq_seen: int = 0
-    _freq_fed: int = 0
+    # Top values of a column with many values: the rows counted in full before sampling began (the first chunk,
+    # or the rows counted while values were few) are the head, kept as exact counts and never scaled; past it
+    # one row in _SAMPLE_STRIDE feeds the frequent-items sketch, and only that part is scaled (by _freq_seen
+    # over _freq_fed). Scaling the head too counted the first rows' values twice over.
+    _head: pa.Table | None = None  # (value, n): the head's _HEAD_KEEP most frequent values
+    _head_rows: int = 0
+    _head_cut: int = 0  # the largest count left out of _head: a value not in it occurred at most this often there
+    _freq_seen: int = 0  # values past the head
+    _freq_fed: int = 0  # ... of which sampled
+    _rng: np.random.Generator | None = None
+    _feed_cut: int = 0  # per feed, the largest count not fed to the sketch, added up
+    _sampled: list[pa.Array] = field(default_factory=list)  # sampled values not fed to the sketch yet
+    _sampled_rows: int = 0
+    _sampled_chunks: int = 0
 
     def __post_init__(self) -> None:
         if _is_numeric(self.type) or _is_temporal(self.type):
@@ -231,8 +247,6 @@ class ColumnProfile:
             few = pa.types.is_boolean(arr.type) or pc.count_distinct(arr).as_py() <= max(1024, valid // 8)
             if few:
                 self._counts = pa.table({"value": pa.array([], arr.type), "n": pa.array([], pa.int64())})
-            else:
-                self._freq = ds.frequent_items_sketch(_FREQ_LG)
         few = self._counts is not None
         if few:
             self._update_few(arr)  # may hand the counts to the sketches: ``few`` is what this chunk was counted as
@@ -330,14 +344,10 @@ class ColumnProfile:
         merged = pa.concat_tables(parts)
         self._counts = merged.group_by("value").aggregate([("n", "sum")]).rename_columns(["value", "n"])
         if self._counts.num_rows > _EXACT_CAP:
-            # Too many values to count exactly: hand the counts so far to the frequent-items sketch, and the
-            # values so far to the distinct-count sketch (while counts were exact it was not needed).
-            self._freq = ds.frequent_items_sketch(_FREQ_LG)
-            for value, n in zip(self._counts["value"].to_pylist(), self._counts["n"].to_pylist(), strict=True):
-                self._freq.update(value, n)
-            handed = int(pc.sum(self._counts["n"]).as_py() or 0)
-            self._freq_seen += handed
-            self._freq_fed += handed
+            # Too many values to count exactly: the counts so far become the head (exact, the most frequent
+            # kept), and the values so far go to the distinct-count sketch (while counts were exact it was not
+            # needed).
+            self._set_head(self._counts["value"].combine_chunks(), self._counts["n"].combine_chunks())
             self._distinct_sketch().update(self._counts["value"].combine_chunks())
             if self._kll is not None:
                 self._feed_kll_counts(self._counts)
@@ -350,20 +360,64 @@ class ColumnProfile:
         elif self._kll is None:
             mm = pc.min_max(arr)
             self._extend(mm["min"].as_py(), mm["max"].as_py())
-        valid = len(arr) - arr.null_count
-        self._freq_seen += valid
-        if self._chunks % _SAMPLE_STRIDE != 1:
+        if self._head is None:
+            # Many values from the first chunk on: that chunk, counted in full, is the head.
+            counts = pc.value_counts(arr)
+            self._set_head(counts.field("values"), counts.field("counts"))
             return
-        self._freq_fed += valid
+        self._freq_seen += len(arr) - arr.null_count
         # Mostly-unique columns: exact per-chunk counting is what makes profilers slow, and their top values
-        # have tiny counts anyway. One chunk in _SAMPLE_STRIDE is counted; _top scales by what was sampled.
-        counts = pc.value_counts(arr)
+        # have tiny counts anyway. One row in _SAMPLE_STRIDE is counted, one at random from each run of that many,
+        # so every row is sampled alike: whole chunks (one in _SAMPLE_STRIDE) missed values that came after the
+        # first chunk past the head in files of fewer than 17 chunks, and a fixed stride would alias with rows
+        # that repeat in a cycle. _top scales by what was sampled.
+        if self._rng is None:
+            self._rng = np.random.default_rng(_SAMPLE_SEED)  # a fixed seed: the same file, the same profile
+        picks = np.arange(0, len(arr), _SAMPLE_STRIDE)
+        picks += self._rng.integers(0, _SAMPLE_STRIDE, len(picks))
+        sample = pc.drop_null(arr.take(pa.array(picks[picks < len(arr)])))
+        self._freq_fed += len(sample)
+        self._sampled.extend(sample.chunks if isinstance(sample, pa.ChunkedArray) else [sample])
+        self._sampled_rows += len(sample)
+        self._sampled_chunks += 1
+        if self._sampled_rows >= _FEED_ROWS or self._sampled_chunks >= _SAMPLE_STRIDE:
+            self._feed_sampled()
+
+    def _feed_sampled(self) -> None:
+        """The sampled values so far into the frequent-items sketch, counted together: feeding costs a Python
+        call a value, so it comes once in _SAMPLE_STRIDE chunks (or _FEED_ROWS sampled values), as often as
+        when whole chunks were sampled."""
+        if not self._sampled:
+            return
+        counts = pc.value_counts(pa.chunked_array(self._sampled, self.type))
+        self._sampled, self._sampled_rows, self._sampled_chunks = [], 0, 0
         if len(counts) > _FEED_ALL:
+            # The repeated values (up to _FEED_ALL), or at least the _FEED_TOP most frequent: of many alike values
+            # (300 codes) only the top few fed counted each only where it was luckiest, ~20 % high.
             n = counts.field("counts").to_numpy()
-            counts = counts.take(pa.array(np.argpartition(-n, _FEED_TOP)[:_FEED_TOP]))
+            keep = max(_FEED_TOP, min(_FEED_ALL, int(np.count_nonzero(n > 1))))
+            if keep < len(n):
+                order = np.argpartition(-n, keep)
+                self._feed_cut += int(n[order[keep]])
+                counts = counts.take(pa.array(order[:keep]))
+        if self._freq is None:
+            self._freq = ds.frequent_items_sketch(_FREQ_LG)
         for value, c in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True):
-            if value is not None:
-                self._freq.update(value, int(c))
+            self._freq.update(value, int(c))
+
+    def _set_head(self, values: pa.Array, ns: pa.Array) -> None:
+        """The rows counted in full so far become the head: their _HEAD_KEEP most frequent values, exact."""
+        if values.null_count:
+            keep = pc.is_valid(values)
+            values, ns = values.filter(keep), ns.filter(keep)
+        n = ns.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+        self._head_rows = int(n.sum())
+        if len(n) > _HEAD_KEEP:
+            order = np.argpartition(-n, _HEAD_KEEP)
+            self._head_cut = int(n[order[_HEAD_KEEP]])
+            take = pa.array(order[:_HEAD_KEEP])
+            values, n = values.take(take), n[order[:_HEAD_KEEP]]
+        self._head = pa.table({"value": values, "n": pa.array(n, pa.int64())})
 
     def _merge_moments(self, values: np.ndarray) -> None:
         if len(values):
@@ -380,6 +434,7 @@ class ColumnProfile:
 
     def result(self) -> dict[str, Any]:
         self._merge_counts()
+        self._feed_sampled()
         valid = self.count - self.nulls
         exact = self._counts is not None
         if exact:
@@ -410,7 +465,7 @@ class ColumnProfile:
             row["mean"] = self._mean
             row["std"] = math.sqrt(self._m2 / (self._n - 1)) if self._n > 1 else 0.0
         row.update(self._quantiles())
-        row.update(self._top(valid, exact))
+        row.update(self._top(valid))
         return row
 
     def _quantiles(self) -> dict[str, Any]:
@@ -473,27 +528,62 @@ class ColumnProfile:
         out["histogram_counts"] = [int(c) for c in counts]
         return out
 
-    def _top(self, valid: int, exact: bool) -> dict[str, Any]:
+    def _top(self, valid: int) -> dict[str, Any]:
         if self._counts is not None:
             pairs = zip(self._counts["value"].to_pylist(), self._counts["n"].to_pylist(), strict=True)
             items = sorted(pairs, key=lambda it: (-it[1], str(it[0])))[:TOP_N]
             method = "exact"
-        elif self._freq is not None:
-            found = self._freq.get_frequent_items(ds.frequent_items_error_type.NO_FALSE_NEGATIVES, 0)
-            scale = self._freq_seen / self._freq_fed if self._freq_fed else 1.0
-            method = "frequent items sketch"
-            if scale > 1.0:
-                # A value seen once in the sampled chunks is no evidence of a repeat: in a mostly-unique column
-                # (order ids) scaling those up would list values that occur once as frequent.
-                found = [it for it in found if it[1] > 1]
-                method += (f", {self._freq_fed:,} of {self._freq_seen:,} values counted (scaled); "
-                           "single sightings left out")
-            items = [(it[0], round(it[1] * scale))
-                     for it in sorted(found, key=lambda it: (-it[1], str(it[0])))[:TOP_N]]
+        elif self._head is not None:
+            items, method = self._estimated_top(valid)
         else:
             items, method = [], "exact"
         top = [{"value": _render(v, self.type), "count": int(c)} for v, c in items]
         return {"top_values": top, "top_method": method}
+
+    def _estimated_top(self, valid: int) -> tuple[list[tuple[Any, int]], str]:
+        """Top values of a column with many values: a value's exact count in the head, plus its count in the
+        sampled chunks scaled by the values past the head over those sampled (unbiased as far as the sampled
+        chunks are like the others). The sampled count is the middle of the sketch's bounds for a value it
+        tracks, 0 for one it does not. The result is at least what was seen and at most what is possible."""
+        assert self._head is not None
+        head = dict(zip(self._head["value"].to_pylist(), self._head["n"].to_pylist(), strict=True))
+        found: dict[Any, tuple[int, int]] = {}
+        if self._freq is not None:
+            items = self._freq.get_frequent_items(ds.frequent_items_error_type.NO_FALSE_NEGATIVES, 0)
+            found = {value: (int(lo), int(hi)) for value, _, lo, hi in items}
+        # The sketch's bounds are a fixed gap apart: what it may lack of any value, tracked or not.
+        offset = next((hi - lo for lo, hi in found.values()), 0)
+        unseen = self._freq_seen - self._freq_fed  # values past the head in chunks that were not sampled
+        scale = self._freq_seen / self._freq_fed if self._freq_fed else 1.0
+        rows = []
+        for value in head.keys() | found.keys():
+            h = head.get(value)
+            lo, hi = found.get(value, (0, offset))
+            if unseen and (h or 0) + lo <= 1:
+                # A value seen once is no evidence of a repeat: in a mostly-unique column (order ids) scaling
+                # those up would list values that occur once as frequent.
+                continue
+            sampled = (lo + hi) / 2 if value in found else 0.0
+            estimate = (h or 0) + scale * sampled
+            # Left out of the head, left unfed from sampled chunks, every unsampled value this one.
+            possible = (self._head_cut if h is None else h) + hi + self._feed_cut + unseen
+            # How far the counting (not the sampling) may be off: the sketch, the unfed counts, the head's cut.
+            error = scale * (max(sampled - lo, hi - sampled) + self._feed_cut) + (self._head_cut if h is None else 0)
+            rows.append((value, min(round(estimate), possible, valid), error))
+        rows = sorted(rows, key=lambda it: (-it[1], str(it[0])))[:TOP_N]
+        top = [(value, count) for value, count, _ in rows]
+        error = max((e for _, _, e in rows), default=0.0)
+        if not unseen and error < 0.5:
+            return top, "exact"
+        method = f"estimated: the first {self._head_rows:,} values counted exactly"
+        if self._freq_seen:
+            method += (f", then {self._freq_fed:,} of the next {self._freq_seen:,} (one row in {_SAMPLE_STRIDE}) "
+                       f"by a frequent items sketch and scaled by {scale:.4g}")
+        if error >= 0.5:
+            method += f"; counting error up to {round(error):,} besides sampling"
+        if unseen:
+            method += "; single sightings left out"
+        return top, method
 
 
 def _render(value: Any, t: pa.DataType) -> str | None:
