@@ -225,6 +225,9 @@ def convert(arr: pa.Array, kind: str, fmt: NumberFormat = NumberFormat(), nulls:
             typed = None
     if typed is None:
         values = _without_null_tokens(values, view)
+        if kind == "int" and pc.any(pc.starts_with(values, "+")).as_py():
+            # Arrow's integer cast refuses a plus sign that its float cast takes: "+5,-3" would be floats.
+            values = pc.replace_substring_regex(values, r"^\+([0-9])", r"\1")
         try:
             typed = pc.cast(values, target)
         except pa.ArrowInvalid:

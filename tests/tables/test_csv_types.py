@@ -51,6 +51,8 @@ def test_types_values_and_nulls(run_csv):
         (["12345678901234567", "1.5"], pa.string()),  # a float would round the integer
         (["+1 555 0100", "+44 20 7946 0000"], pa.string()),  # phone numbers
         (["0", "0.5", "-0.25", "1e3"], pa.float64()),
+        (["+5", "-3", "+0"], pa.int64()),  # signed changes: integers, not floats
+        (["+5", "++5"], pa.string()),
     ],
 )
 def test_numbers_that_are_not_numbers(run_csv, values, expected_type):
