@@ -22,6 +22,7 @@ import io
 import logging
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -289,7 +290,8 @@ def _reader(
     def on_invalid(row: Any) -> str:
         if rejects is not None:
             reason = f"has {row.actual_columns} fields, expected {row.expected_columns}"
-            rejects.add(row.number, None, row.text, reason)
+            # Arrow numbers records from the start of the file, the skipped header (and sep= line) included.
+            rejects.add(row.number, row.number - dialect.skip_rows, row.text, reason)
         return "skip"
 
     return pacsv.open_csv(
@@ -558,7 +560,8 @@ class _Attempt:
         self.utf8_lines = stream.utf8_lines
 
     def warnings(self) -> list[str]:
-        out = [w.message() for t in self.typers for w in t.widenings]
+        # A widening names a row of the output: the person looks for it in the file, rejected rows and all.
+        out = [replace(w, row=self.rejects.file_row(w.row)).message() for t in self.typers for w in t.widenings]
         for name, bad in self.bad_utf8.items():
             out.append(
                 f"column '{name}': {bad} value(s) are not valid UTF-8 (the encoding changes part-way); "
@@ -589,9 +592,11 @@ def _reject_nul_rows(
         has_nul = hit if has_nul is None else pc.or_(has_nul, hit)
     if has_nul is None or not pc.any(has_nul).as_py():
         return batch
-    for idx in pc.indices_nonzero(has_nul).to_pylist() if rejects is not None else []:
+    for k, idx in enumerate(pc.indices_nonzero(has_nul).to_pylist() if rejects is not None else []):
         values = [v if v is not None else "" for v in batch.slice(idx, 1).to_pylist()[0].values()]
-        rejects.add(None, before + idx + 1, delimiter.join(values), "contains a NUL byte")
+        # Row idx of the batch would have been output row before + idx + 1 - k (k NUL rows before it go too).
+        row = rejects.file_row(before + idx + 1 - k)
+        rejects.add(None, row, delimiter.join(values), "contains a NUL byte")
     return batch.filter(pc.invert(has_nul))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,11 +28,28 @@ MAX_KEPT = 100_000
 class Rejects:
     count: int = 0
     _rows: list[dict[str, object]] = field(default_factory=list)
+    # Data rows of the file that are not in the output, in order: what turns a row of the output into the row
+    # of the file a person would look for. Added to from Arrow's parsing thread and from the converting one.
+    _removed: list[int] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, line: int | None, row: int | None, raw: str, reason: str) -> None:
         self.count += 1
+        if row is not None:
+            with self._lock:
+                bisect.insort(self._removed, row)
         if len(self._rows) < MAX_KEPT:
             self._rows.append({"line": line, "row": row, "raw": raw, "reason": reason})
+
+    def file_row(self, output_row: int) -> int:
+        """The data row of the file (1-based, rejected rows counted) that is row ``output_row`` of the output."""
+        row = output_row
+        with self._lock:
+            for removed in self._removed:
+                if removed > row:
+                    break
+                row += 1
+        return row
 
     def rows(self) -> list[dict[str, object]]:
         return list(self._rows)

@@ -220,6 +220,17 @@ def test_binary_data_named_csv_is_refused(run_csv):
     assert run.data.num_rows == 500
 
 
+def test_rows_are_named_as_they_are_in_the_file_whatever_was_rejected_before(run_csv):
+    # Column n holds each row's number in the file: rejected rows before a row must not shift its number.
+    rows = 300_000
+    special = {10: "10", 20: "20", 250_000: "250000,5\x00", 250_001: "250001,5\x00", 280_000: "280000,ABC-17"}
+    data = "n,qty\n" + "".join(special.get(i, f"{i},{i % 100}") + "\n" for i in range(1, rows + 1))
+    run = run_csv(data.encode())
+    assert any("row 280000 has 'ABC-17'" in w for w in run.result.warnings)
+    rejects = pq.read_table(run.output("_rejects.parquet")).to_pylist()
+    assert [(r["row"], r["line"]) for r in rejects] == [(10, 11), (20, 21), (250_000, None), (250_001, None)]
+
+
 def _zstd(data: bytes) -> bytes:
     return bytes(pa.compress(data, codec="zstd", asbytes=True))
 
