@@ -29,6 +29,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 from jobs.processors.base import (
     ProcessingError,
@@ -46,6 +47,8 @@ from jobs.tables.threads import prefetch, ticking
 
 log = logging.getLogger(__name__)
 
+# A value of this many lines, most shaped like rows, is taken for rows swallowed by a stray quote.
+SWALLOWED_LINES = 1000
 BLOCK_BYTES = 4 << 20  # ~25k rows of a typical export: a progress call (and a cancel check) every ~30 ms
 # Wide tables get larger blocks: converting and profiling cost ~0.1 ms per column per chunk whatever its rows, and
 # 4 MB of a 5,000-column file is a few hundred rows. Capped, as the blocks in flight are what memory holds.
@@ -200,6 +203,8 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
         else:
             raise RuntimeError("column types did not settle")
         warnings.extend(attempt.warnings())
+        if attempt.breaks_in_values >= SWALLOWED_LINES:
+            warnings.extend(_swallowed_rows(outcome.data_path or data_path, dialect, attempt.rejects))
         rejects = attempt.rejects
         if rejects.count:
             first_bad = rejects.first(1)[0]
@@ -365,6 +370,36 @@ class _LongRow(Exception):
         self.error = error
 
 
+def _swallowed_rows(data: Path, dialect: Dialect, rejects: Rejects) -> list[str]:
+    """Values holding thousands of lines shaped like rows: a quote left open and closed far on by a stray one.
+
+    Arrow then reads everything between as one value and the file ends cleanly, so neither the field counts
+    nor the end of the file tell. Looked for only when the file has that many line breaks inside values.
+    """
+    out = []
+    table = pq.ParquetFile(data)
+    names = [f.name for f in table.schema_arrow if pa.types.is_string(f.type)]
+    width = len(table.schema_arrow)
+    for name in names:
+        before = 0
+        for group in range(table.num_row_groups):
+            column = table.read_row_group(group, columns=[name]).column(0).combine_chunks()
+            lines = pc.count_substring(column, "\n")
+            at = int(pc.index(lines, pc.max(lines)).as_py()) if len(lines) and lines.null_count < len(lines) else -1
+            if at >= 0 and (lines[at].as_py() or 0) >= SWALLOWED_LINES:
+                value = column[at].as_py().split("\n")
+                shaped = sum(1 for line in value[:1000] if line.count(dialect.delimiter) == width - 1)
+                if shaped * 2 >= min(len(value), 1000):
+                    out.append(
+                        f"column '{name}', row {rejects.file_row(before + at + 1)}: one value holds "
+                        f"{len(value):,} lines shaped like rows of this file; a quote opened there was likely "
+                        "closed only by a stray quote much further on: check the file"
+                    )
+                    break
+            before += len(column)
+    return out
+
+
 def _looks_binary(head: bytes) -> bool:
     """Control codes other than tab and line ends in more than 1 byte of 10: no text export looks like that.
 
@@ -409,6 +444,7 @@ class _Attempt:
         self.bad_utf8: dict[str, int] = {}
         self.replaced = 0
         self.utf8_lines = 0
+        self.breaks_in_values = 0
         # Text columns: the stream validates UTF-8 (a failure restarts reading bytes, see _next_text).
         self._stream = _open(source, dialect, validate=checked, window=READ_AHEAD_BLOCKS)
         self._names = dialect.names
@@ -553,11 +589,13 @@ class _Attempt:
             _check_unterminated(value, stream, self.dialect)
         final = self.rejects.last()
         raw = str(final["raw"]) if final is not None else ""
-        if "\n" in raw and _is_end_of(raw, stream) and _ends_inside_quotes(raw, self.dialect):
+        if _line_breaks(raw) and _is_end_of(raw, stream) and _ends_inside_quotes(raw, self.dialect):
             # The open quote left too few fields for a row: Arrow handed the rest of the file over as one bad row.
             _check_unterminated(raw, stream, self.dialect)
         self.replaced = stream.replaced
         self.utf8_lines = stream.utf8_lines
+        records = self.rows + self.rejects.count + self.dialect.skip_rows
+        self.breaks_in_values = stream.line_feeds - records
 
     def warnings(self) -> list[str]:
         # A widening names a row of the output: the person looks for it in the file, rejected rows and all.
@@ -600,6 +638,11 @@ def _reject_nul_rows(
     return batch.filter(pc.invert(has_nul))
 
 
+def _line_breaks(text: str) -> int:
+    """Line ends of any kind: \n, \r\n and a lone \r (classic Mac)."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
 def _is_end_of(text: str, stream: InputStream) -> bool:
     """Whether ``text`` ends where the input ends (line breaks aside)."""
     end, text = stream.tail.rstrip(b"\r\n").decode("utf-8", "ignore"), text.rstrip("\r\n")
@@ -627,14 +670,15 @@ def _check_unterminated(value: object, stream: InputStream, dialect: Dialect) ->
     """
     if isinstance(value, bytes):
         value = value.decode("utf-8", "replace")
-    if not isinstance(value, str) or "\n" not in value:
+    if not isinstance(value, str) or not _line_breaks(value):
         return
     tail = stream.tail
-    if tail.rstrip(b"\r\n").endswith(dialect.quote.encode()):
+    end = tail.rstrip(b"\r\n")
+    if end.endswith(dialect.quote.encode()):
         return
     # Every line break from the opening quote to the end of the file is in the value, or after it at the very end.
-    after = 0 if value.endswith("\n") else len(tail) - len(tail.rstrip(b"\n"))
-    start = stream.count_newlines() - value.count("\n") - after + 1
+    after = 0 if value.endswith(("\n", "\r")) else _line_breaks(tail[len(end):].decode())
+    start = stream.count_newlines() - _line_breaks(value) - after + 1
     raise ProcessingError(
         f"line {start} opens a quoted value that is never closed (unterminated quote); "
         "fix the quote or choose another quote character"

@@ -186,6 +186,23 @@ def test_a_bad_last_row_with_a_closed_multiline_value_is_only_rejected(run_csv):
     assert [r["raw"] for r in rejects] == ['4,"x\ny",5,6']
 
 
+@pytest.mark.parametrize("end", ["\r", "\r\n"], ids=["cr", "crlf"])
+def test_an_open_quote_is_found_whatever_the_line_ends(run_csv, end):
+    with pytest.raises(ProcessingError, match=r"line 3 .*unterminated quote"):
+        run_csv(end.join(["a,b", "1,x", '2,"open', "3,y", "4,z", ""]).encode())
+
+
+def test_rows_swallowed_by_a_quote_closed_far_on_are_reported(run_csv):
+    # The quote on line 4 is closed by the stray one in '5" pipe' 200,000 lines on: Arrow reads one value and
+    # the file ends cleanly, so only the shape of that value tells.
+    rows = "".join(f"{i},x{i}\n" for i in range(4, 200_000))
+    run = run_csv(f'n,t\n1,a\n2,b\n3,"open\n{rows}200000,5" pipe\n7,end\n'.encode())
+    assert run.data.num_rows == 4
+    assert any("column 't', row 3: one value holds 199,998 lines shaped like rows" in w for w in run.result.warnings)
+    notes = "".join(f'{i},"line one\nline, two"\n' for i in range(5000))  # many multi-line values: fine
+    assert not run_csv(("n,t\n" + notes).encode(), name="notes.csv").result.warnings
+
+
 def test_a_quote_inside_an_unquoted_value_is_just_a_character(run_csv):
     # An odd number of quotes, all of them fine: 5" is five inches.
     run = run_csv(b'id,desc\n1,5" pipe\n2,ok\n3,"two\nlines"\n')
