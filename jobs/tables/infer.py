@@ -379,10 +379,12 @@ class Widening:
     new: str
     row: int  # 1-based data row of the first value that did not fit
     value: str
+    why: str | None = None  # instead of "which is not <old kind>"
 
     def message(self) -> str:
+        why = self.why or f"which is not {_NAMES[self.old]}"
         return (
-            f"column '{self.column}': row {self.row} has {self.value!r}, which is not {_NAMES[self.old]}; "
+            f"column '{self.column}': row {self.row} has {self.value!r}, {why}; "
             f"the whole column is stored as {_NAMES[self.new]}"
         )
 
@@ -478,8 +480,10 @@ class ColumnTyper:
                     # Values of the kind seen so far that the floor cannot hold: an integer past 2**53 where the
                     # spread look saw decimals. Only text holds both.
                     idx = _first_misfit(arr, target, self.fmt)
+                    why = ("an integer too long for a float, in a column with decimals"
+                           if target == "float" and self.kind == "int" else None)
                     self.widenings.append(
-                        Widening(self.name, target, "string", first_row + idx, str(arr[idx].as_py()))
+                        Widening(self.name, target, "string", first_row + idx, str(arr[idx].as_py()), why)
                     )
                     self.floor = "string"
                     return None
