@@ -203,8 +203,11 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
         else:
             raise RuntimeError("column types did not settle")
         warnings.extend(attempt.warnings())
-        if attempt.breaks_in_values >= SWALLOWED_LINES:
-            warnings.extend(_swallowed_rows(outcome.data_path or data_path, dialect, attempt.rejects))
+        # Only text columns with a value that long can hold one: others are not read again.
+        long_text = [c.name for c in (outcome.profile.columns if outcome.profile else [])
+                     if (c.max_length or 0) >= SWALLOWED_LINES]
+        if attempt.breaks_in_values >= SWALLOWED_LINES and long_text:
+            warnings.extend(_swallowed_rows(outcome.data_path or data_path, long_text, dialect, attempt.rejects))
         rejects = attempt.rejects
         if rejects.count:
             first_bad = rejects.first(1)[0]
@@ -370,7 +373,7 @@ class _LongRow(Exception):
         self.error = error
 
 
-def _swallowed_rows(data: Path, dialect: Dialect, rejects: Rejects) -> list[str]:
+def _swallowed_rows(data: Path, names: list[str], dialect: Dialect, rejects: Rejects) -> list[str]:
     """Values holding thousands of lines shaped like rows: a quote left open and closed far on by a stray one.
 
     Arrow then reads everything between as one value and the file ends cleanly, so neither the field counts
@@ -378,7 +381,6 @@ def _swallowed_rows(data: Path, dialect: Dialect, rejects: Rejects) -> list[str]
     """
     out = []
     table = pq.ParquetFile(data)
-    names = [f.name for f in table.schema_arrow if pa.types.is_string(f.type)]
     width = len(table.schema_arrow)
     for name in names:
         before = 0

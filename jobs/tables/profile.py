@@ -298,6 +298,11 @@ class ColumnProfile:
             self._min = lo if self._min is None else min(self._min, lo)
             self._max = hi if self._max is None else max(self._max, hi)
 
+    @property
+    def max_length(self) -> int | None:
+        """The longest text value so far (None: not text, or no value yet)."""
+        return self._max_len
+
     def _text_stats(self, values: pa.Array, weights: np.ndarray | None) -> None:
         """Lengths, min/max and formula-looking values of text (weights: occurrences of each value)."""
         mm = pc.min_max(values)

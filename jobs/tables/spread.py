@@ -5,21 +5,12 @@ text in its last 10 % of rows, the stray "#VALUE!" near the end of an export), s
 the right schema and does not have to start over. Blocks start at an arbitrary byte: each is cut to whole
 lines and dropped entirely if any of its lines does not have the expected number of fields.
 
-A block that begins inside a quoted value with line breaks reads the value's lines as rows, and one of them
-with the right number of fields ("call back,tomorrow,am") made integer columns text for good: a type the look
-finds is a floor the conversion never narrows. So the look is only made where line starts can be trusted:
-
-- not at all when the head of the file (read from its start, where the quote state is known) holds a value
-  with a line break: any block of such a file may start inside one;
-- where the head's quotes pair up at every line end (no stray quote inside an unquoted value, such as 12"),
-  a block whose quotes do not pair up at each of its line ends is dropped: it starts inside a quoted value
-  or holds one with a line break;
-- not at all when a block kept all the same reads a value with a line break (where stray quotes leave the
-  quote count saying nothing).
-
-What could still hide (then only the field count guards): a block that lies wholly inside one quoted value
-longer than the block, and, in a file with stray quotes, a block that starts inside the only values with line
-breaks that any block reaches.
+A block that begins inside a quoted value with line breaks would read the value's lines as rows, and one of
+them with the right number of fields ("call back,tomorrow,am") made integer columns text for good: a type the
+look finds is a floor the conversion never narrows. So each block starts at a line end that the parity of the
+quotes before it shows to be a record end (:func:`_whole_records`); where the parity says nothing clear, the
+block is not used. What could still hide (then only the field count guards): a block that lies wholly inside
+one quoted value longer than the block.
 """
 
 from __future__ import annotations
@@ -30,7 +21,6 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from jobs.tables.infer import ColumnTyper
@@ -41,7 +31,6 @@ BLOCKS = 40
 BLOCK_BYTES = 96 * 1024
 TAIL_BYTES = 1 << 20
 MIN_SIZE = 8 << 20  # below this the converting pass is quick to redo anyway
-HEAD_BYTES = 1 << 20
 _SINGLE_BYTE_SAFE = ("utf-8", "utf8", "utf-8-sig", "ascii", "cp1252", "latin-1", "latin_1", "iso8859-1", "cp1250")
 
 
@@ -60,22 +49,11 @@ def spread_kinds(
     spots = [(step * (i + 1), BLOCK_BYTES) for i in range(BLOCKS)] + [(max(0, size - TAIL_BYTES), TAIL_BYTES)]
     tables = []
     with open(path, "rb") as fh:
-        head = fh.read(HEAD_BYTES)
-        head = head[:head.rfind(b"\n") + 1]
-        parsed = _parse(head, dialect, skip_rows=dialect.skip_rows, strict=False)
-        if parsed is None or any(_has_line_breaks(col) for col in parsed.columns):
-            return {}
-        # Quotes that pair up at every line end of the head are quotes around values: then a block's quote
-        # count tells whether its start was outside quotes. Stray ones (12") make the count say nothing.
-        paired = _quotes_pair_up(head, quote)
-        if tick is not None:
-            tick()
         for offset, length in spots:
             fh.seek(offset)
-            block = fh.read(length)
-            start, end = block.find(b"\n") + 1, block.rfind(b"\n") + 1
-            if start > 0 and end > start and (not paired or _quotes_pair_up(block[start:end], quote)):
-                table = _parse(block[start:end], dialect)
+            records = _whole_records(fh.read(length), quote, dialect.delimiter)
+            if records is not None:
+                table = _parse(records, dialect)
                 if table is not None:
                     tables.append(table)
             if tick is not None:
@@ -86,38 +64,55 @@ def spread_kinds(
     rows = pa.concat_tables(tables)
     kinds = {}
     for name in ticking(dialect.names, tick):
-        values = rows.column(name).combine_chunks()
-        if _has_line_breaks(values):
-            return {}  # values with line breaks past the head: any block may have started inside one
         typer = ColumnTyper(name, dialect.number_format)
-        typer.observe(values, 1)
+        typer.observe(rows.column(name).combine_chunks(), 1)
         if typer.kind != "null":
             kinds[name] = typer.kind
     return kinds
 
 
-def _quotes_pair_up(data: bytes, quote: bytes) -> bool:
-    """Whether an even number of quote characters comes before every line end in ``data`` (read from a line
-    start): a block that began inside a quoted value, or holds one with a line break, has a line end after an
-    odd number. One numpy pass, no loop over the bytes."""
-    if len(quote) != 1:
-        return True  # no quoting: no quoted values
-    buf = np.frombuffer(data, np.uint8)
-    quotes = np.flatnonzero(buf == ord(quote))
-    if not len(quotes):
-        return True
+def _whole_records(block: bytes, quote: bytes, delimiter: str) -> bytes | None:
+    """The block from its first record start to its last record end, or None when those cannot be told.
+
+    Every value holds an even number of quotes, so the line ends that end records all come after quotes of
+    one parity (counted from the block's start), and line ends inside quoted values after the other. Records
+    far outnumber line breaks inside values: the parity of most line ends is that of record ends, whatever
+    the block began in. Where neither parity clearly leads (every record holds a line break) the block is not
+    used.
+    """
+    buf = np.frombuffer(block, np.uint8)
     ends = np.flatnonzero(buf == ord("\n"))
-    return not (np.searchsorted(quotes, ends) & 1).any()
+    if len(ends) < 2:
+        return None
+    if len(quote) == 1:
+        parity = np.searchsorted(_quotes_at_edges(buf, quote, delimiter), ends) & 1
+        odd = int(parity.sum())
+        if 3 * max(odd, len(ends) - odd) < 2 * len(ends):
+            return None
+        ends = ends[parity == (1 if 2 * odd > len(ends) else 0)]
+        if len(ends) < 2:
+            return None
+    return block[ends[0] + 1 : ends[-1] + 1]
 
 
-def _has_line_breaks(values: pa.Array | pa.ChunkedArray) -> bool:
-    """Whether any value holds a line break (only a quoted value can)."""
-    return len(values) > 0 and bool(pc.any(pc.match_substring_regex(values, r"[\r\n]")).as_py())
+def _quotes_at_edges(buf: np.ndarray, quote: bytes, delimiter: str) -> np.ndarray:
+    """Positions of the quotes that can open or close a value: next to a delimiter, a line end or another quote.
+
+    A quote inside an unquoted value (12" pipe) is a character like any other and would flip the parity.
+    """
+    at = np.flatnonzero(buf == ord(quote))
+    if not len(at):
+        return at
+    edges = np.zeros(256, np.bool_)
+    edges[[ord(delimiter), ord("\n"), ord("\r"), ord(quote)]] = True
+    before = np.where(at > 0, buf[np.maximum(at - 1, 0)], ord("\n"))
+    after = np.where(at < len(buf) - 1, buf[np.minimum(at + 1, len(buf) - 1)], ord("\n"))
+    return at[edges[before] | edges[after]]
 
 
-def _parse(data: bytes, dialect: Dialect, skip_rows: int = 0, strict: bool = True) -> pa.Table | None:
-    """The rows of ``data`` as text, or None if Arrow cannot read it, or (``strict``) if any line has the wrong
-    number of fields or there is no row."""
+def _parse(data: bytes, dialect: Dialect) -> pa.Table | None:
+    """The rows of ``data`` as text, or None if Arrow cannot read it, any line has the wrong number of fields,
+    or there is no row."""
     enc = dialect.encoding.name.lower()
     if enc not in ("utf-8", "utf8", "utf-8-sig", "ascii"):
         data = data.decode(enc, errors="replace").encode("utf-8")
@@ -131,7 +126,7 @@ def _parse(data: bytes, dialect: Dialect, skip_rows: int = 0, strict: bool = Tru
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
-            read_options=pacsv.ReadOptions(column_names=dialect.names, use_threads=False, skip_rows=skip_rows),
+            read_options=pacsv.ReadOptions(column_names=dialect.names, use_threads=False),
             parse_options=pacsv.ParseOptions(
                 delimiter=dialect.delimiter,
                 quote_char=dialect.quote,
@@ -144,6 +139,4 @@ def _parse(data: bytes, dialect: Dialect, skip_rows: int = 0, strict: bool = Tru
         )
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return None
-    if strict and (invalid or table.num_rows == 0):
-        return None
-    return table
+    return None if invalid or table.num_rows == 0 else table

@@ -91,3 +91,13 @@ def test_stray_quotes_in_unquoted_values_keep_the_look(tmp_path):
     lines = [f'{i},{"ABC-17" if i == at else i % 50},{i % 24}" pipe' for i in range(1, n + 1)]
     src = _write(tmp_path / "inches.csv", "id,qty,item", lines)
     assert _look(src) == {"id": "int", "qty": "string", "item": "string"}
+
+
+def test_a_few_multi_line_values_keep_the_look(tmp_path):
+    # Exports with a note that now and then runs over two lines: most line ends still end records, so the
+    # quote parity tells where each block's records start, and the look finds the late change.
+    n, at = 400_000, 399_000
+    notes = {i: NOTE for i in range(300, n, 300)}
+    lines = [f'{i},{"ABC-17" if i == at else i % 50},"{notes.get(i, "short, note")}"' for i in range(1, n + 1)]
+    src = _write(tmp_path / "some_notes.csv", "id,qty,note", lines)
+    assert _look(src) == {"id": "int", "qty": "string", "note": "string"}
