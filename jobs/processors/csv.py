@@ -203,9 +203,11 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
         else:
             raise RuntimeError("column types did not settle")
         warnings.extend(attempt.warnings())
-        # Only text columns with a value that long can hold one: others are not read again.
+        # Only text columns with a value that long can hold one (each swallowed line holds a delimiter per
+        # column and a line end): others are not read again.
+        shortest = SWALLOWED_LINES * max(2, len(dialect.names))
         long_text = [c.name for c in (outcome.profile.columns if outcome.profile else [])
-                     if (c.max_length or 0) >= SWALLOWED_LINES]
+                     if (c.max_length or 0) >= shortest]
         if attempt.breaks_in_values >= SWALLOWED_LINES and long_text:
             warnings.extend(_swallowed_rows(outcome.data_path or data_path, long_text, dialect, attempt.rejects))
         rejects = attempt.rejects
