@@ -26,6 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -211,6 +212,11 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
         if attempt.breaks_in_values >= SWALLOWED_LINES and long_text:
             warnings.extend(_swallowed_rows(outcome.data_path or data_path, long_text, dialect, attempt.rejects))
         rejects = attempt.rejects
+        if rejects.count and attempt.breaks_in_values > 0:
+            _physical_lines(outcome.data_path or data_path, dialect, rejects)
+        elif rejects.count:  # one line a record: a row's line is its number past the skipped lines
+            rejects.set_lines([r["line"] if r["row"] is None else int(r["row"]) + dialect.skip_rows
+                               for r in rejects.rows()])
         if rejects.count:
             first_bad = rejects.first(1)[0]
             where = f"line {first_bad['line']}" if first_bad["line"] else f"row {first_bad['row']}"
@@ -373,6 +379,58 @@ class _LongRow(Exception):
     def __init__(self, error: Exception) -> None:
         super().__init__(str(error))
         self.error = error
+
+
+def _physical_lines(data: Path, dialect: Dialect, rejects: Rejects) -> None:
+    """Give rejects the line they are on when values with line breaks come before them.
+
+    Arrow numbers records, not lines. A reject's line is its record number plus the line breaks inside the
+    records before it: those in the output's text values (read again from the data file, a row group at a
+    time) and those in the rejects' own text. Only files with both rejects and such values pay for it.
+    """
+    kept = rejects.rows()
+    if not kept:
+        return
+    # Output rows before each reject, asked in order while the row groups go by.
+    wanted = sorted(
+        (int(r["row"]) - 1 - rejects.removed_before(int(r["row"])), i)
+        for i, r in enumerate(kept) if r["row"] is not None
+    )
+    before_in_output: dict[int, int] = {}
+    table = pq.ParquetFile(data)
+    text = [f.name for f in table.schema_arrow if pa.types.is_string(f.type)]
+    seen_rows = seen_breaks = 0
+    pending = iter(wanted)
+    ask = next(pending, None)
+    for group in range(table.num_row_groups):
+        if ask is None:
+            break
+        breaks = np.zeros(table.metadata.row_group(group).num_rows, np.int64)
+        for column in table.read_row_group(group, columns=text).columns:
+            breaks += pc.fill_null(pc.count_substring(column, "\n"), 0).to_numpy()
+        ends = np.cumsum(breaks)
+        while ask is not None and ask[0] < seen_rows + len(breaks):
+            at = ask[0] - seen_rows
+            before_in_output[ask[1]] = seen_breaks + (int(ends[at - 1]) if at > 0 else 0)
+            ask = next(pending, None)
+        seen_rows += len(breaks)
+        seen_breaks += int(ends[-1]) if len(ends) else 0
+    while ask is not None:  # rejects after the last output row
+        before_in_output[ask[1]] = seen_breaks
+        ask = next(pending, None)
+    lines: list[int | None] = []
+    rejected_breaks = 0
+    for i, r in sorted(enumerate(kept), key=lambda item: int(item[1]["row"] or 0)):
+        row = r["row"]
+        if row is None:
+            lines.append(None)
+            continue
+        lines.append(int(row) + dialect.skip_rows + before_in_output[i] + rejected_breaks)
+        rejected_breaks += _line_breaks(str(r["raw"]))
+    # lines were made in row order; rejects were kept in the order they came (rows ascend within each kind)
+    order = [i for i, _ in sorted(enumerate(kept), key=lambda item: int(item[1]["row"] or 0))]
+    by_index = dict(zip(order, lines, strict=True))
+    rejects.set_lines([by_index[i] for i in range(len(kept))])
 
 
 def _swallowed_rows(data: Path, names: list[str], dialect: Dialect, rejects: Rejects) -> list[str]:

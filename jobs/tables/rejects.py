@@ -54,6 +54,16 @@ class Rejects:
     def rows(self) -> list[dict[str, object]]:
         return list(self._rows)
 
+    def set_lines(self, lines: list[int | None]) -> None:
+        """The physical line of each kept reject, in the order they were added."""
+        for row, line in zip(self._rows, lines, strict=True):
+            row["line"] = line
+
+    def removed_before(self, row: int) -> int:
+        """How many data rows before file row ``row`` are not in the output."""
+        with self._lock:
+            return bisect.bisect_left(self._removed, row)
+
     def last(self) -> dict[str, object] | None:
         """The latest reject kept (None when there is none, or when its text was no longer kept)."""
         return self._rows[-1] if self._rows and len(self._rows) == self.count else None

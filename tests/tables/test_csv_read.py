@@ -245,7 +245,16 @@ def test_rows_are_named_as_they_are_in_the_file_whatever_was_rejected_before(run
     run = run_csv(data.encode())
     assert any("row 280000 has 'ABC-17'" in w for w in run.result.warnings)
     rejects = pq.read_table(run.output("_rejects.parquet")).to_pylist()
-    assert [(r["row"], r["line"]) for r in rejects] == [(10, 11), (20, 21), (250_000, None), (250_001, None)]
+    assert [(r["row"], r["line"]) for r in rejects] == [(10, 11), (20, 21), (250_000, 250_001), (250_001, 250_002)]
+
+
+def test_a_reject_after_values_with_line_breaks_names_its_physical_line(run_csv):
+    # Arrow counts records; each three-line note before the bad row adds two lines.
+    notes = "".join(f'{i},"multi\nline\nnote",{i}\n' for i in range(1, 6))
+    run = run_csv(f"id,note,v\n{notes}6,bad\n7,ok,7\n8,x\0y,8\n".encode())
+    rejects = pq.read_table(run.output("_rejects.parquet")).to_pylist()
+    assert [(r["row"], r["line"], r["raw"]) for r in rejects] == [(6, 17, "6,bad"), (8, 19, "8,x\0y,8")]
+    assert any("the first, line 17" in w for w in run.result.warnings)
 
 
 def _zstd(data: bytes) -> bytes:
