@@ -95,10 +95,14 @@ _TYPE_LABELS = (
 )
 
 
+# "timestamp" before "time", "uint" before "int" ...
+_TYPE_LABELS_LONGEST_FIRST = sorted(_TYPE_LABELS, key=lambda pair: -len(pair[0]))
+
+
 def type_label(arrow_type: str) -> str:
     """``int64`` reads "Whole number", ``timestamp[us, tz=UTC]`` "Date and time"; unknown names stay as they are."""
     name = arrow_type.strip().lower()
-    for prefix, label in sorted(_TYPE_LABELS, key=lambda pair: -len(pair[0])):
+    for prefix, label in _TYPE_LABELS_LONGEST_FIRST:
         if name.startswith(prefix):
             return QCoreApplication.translate("ColumnType", label)
     return arrow_type

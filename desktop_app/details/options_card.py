@@ -70,7 +70,6 @@ class OptionsCard(QGroupBox):
         row = QHBoxLayout()
         row.setSpacing(6)
         self._fields: dict[QWidget, QWidget] = {}
-        self._shown: dict[QWidget, bool] = {}
         for label, editor in (
             (self.tr("Encoding:"), self.encoding),
             (self.tr("Delimiter:"), self.delimiter),
@@ -87,7 +86,6 @@ class OptionsCard(QGroupBox):
             pair.addWidget(editor)
             row.addWidget(field)
             self._fields[editor] = field
-            self._shown[editor] = True
         row.addStretch(1)
         row.addWidget(self.summary)
         row.addWidget(self.rerun)
@@ -97,11 +95,10 @@ class OptionsCard(QGroupBox):
         self.job: Job | None = None
 
     def _set_row_visible(self, editor: QWidget, visible: bool) -> None:
-        self._shown[editor] = visible
         self._fields[editor].setVisible(visible)
 
     def _row_visible(self, editor: QWidget) -> bool:
-        return self._shown[editor]
+        return self._fields[editor].isVisibleTo(self)  # whether or not the card itself is on screen
 
     def show_job(self, job: Job | None) -> None:
         """Refill the fields only when the job or its state changed, so edits in progress survive."""

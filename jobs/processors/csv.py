@@ -212,11 +212,8 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
         if attempt.breaks_in_values >= SWALLOWED_LINES and long_text:
             warnings.extend(_swallowed_rows(outcome.data_path or data_path, long_text, dialect, attempt.rejects))
         rejects = attempt.rejects
-        if rejects.count and attempt.breaks_in_values > 0:
-            _physical_lines(outcome.data_path or data_path, dialect, rejects)
-        elif rejects.count:  # one line a record: a row's line is its number past the skipped lines
-            rejects.set_lines([r["line"] if r["row"] is None else int(r["row"]) + dialect.skip_rows
-                               for r in rejects.rows()])
+        if rejects.count:
+            _physical_lines(outcome.data_path or data_path, dialect, rejects, attempt.breaks_in_values > 0)
         if rejects.count:
             first_bad = rejects.first(1)[0]
             where = f"line {first_bad['line']}" if first_bad["line"] else f"row {first_bad['row']}"
@@ -381,56 +378,43 @@ class _LongRow(Exception):
         self.error = error
 
 
-def _physical_lines(data: Path, dialect: Dialect, rejects: Rejects) -> None:
-    """Give rejects the line they are on when values with line breaks come before them.
+def _physical_lines(data: Path, dialect: Dialect, rejects: Rejects, breaks_in_values: bool) -> None:
+    """Give rejects the line they are on: their record number plus the line breaks inside the records before.
 
-    Arrow numbers records, not lines. A reject's line is its record number plus the line breaks inside the
-    records before it: those in the output's text values (read again from the data file, a row group at a
-    time) and those in the rejects' own text. Only files with both rejects and such values pay for it.
+    Arrow numbers records, not lines. Without line breaks inside values the two are the same; with them, the
+    breaks are those in the output's text values (read again from the data file, a row group at a time) and
+    those in the earlier rejects' own text.
     """
     kept = rejects.rows()
-    if not kept:
-        return
-    # Output rows before each reject, asked in order while the row groups go by.
-    wanted = sorted(
-        (int(r["row"]) - 1 - rejects.removed_before(int(r["row"])), i)
-        for i, r in enumerate(kept) if r["row"] is not None
-    )
-    before_in_output: dict[int, int] = {}
+    by_row = sorted((int(r["row"]), i) for i, r in enumerate(kept) if r["row"] is not None)
+    in_output = _breaks_before(data, [row - 1 - rejects.removed_before(row) for row, _ in by_row]) \
+        if breaks_in_values else [0] * len(by_row)
+    lines: list[int | None] = [r["line"] for r in kept]
+    rejected_breaks = 0
+    for (row, i), before in zip(by_row, in_output, strict=True):
+        lines[i] = row + dialect.skip_rows + before + rejected_breaks
+        rejected_breaks += _line_breaks(str(kept[i]["raw"]))
+    rejects.set_lines(lines)
+
+
+def _breaks_before(data: Path, rows: list[int]) -> list[int]:
+    """Line breaks in the text values of the first ``n`` rows of ``data``, for each ``n`` of ``rows`` (ascending)."""
     table = pq.ParquetFile(data)
     text = [f.name for f in table.schema_arrow if pa.types.is_string(f.type)]
+    out: list[int] = []
     seen_rows = seen_breaks = 0
-    pending = iter(wanted)
-    ask = next(pending, None)
     for group in range(table.num_row_groups):
-        if ask is None:
+        if len(out) == len(rows):
             break
         breaks = np.zeros(table.metadata.row_group(group).num_rows, np.int64)
         for column in table.read_row_group(group, columns=text).columns:
             breaks += pc.fill_null(pc.count_substring(column, "\n"), 0).to_numpy()
-        ends = np.cumsum(breaks)
-        while ask is not None and ask[0] < seen_rows + len(breaks):
-            at = ask[0] - seen_rows
-            before_in_output[ask[1]] = seen_breaks + (int(ends[at - 1]) if at > 0 else 0)
-            ask = next(pending, None)
+        ends = np.concatenate([[0], np.cumsum(breaks)])
+        while len(out) < len(rows) and rows[len(out)] < seen_rows + len(breaks):
+            out.append(seen_breaks + int(ends[rows[len(out)] - seen_rows]))
         seen_rows += len(breaks)
-        seen_breaks += int(ends[-1]) if len(ends) else 0
-    while ask is not None:  # rejects after the last output row
-        before_in_output[ask[1]] = seen_breaks
-        ask = next(pending, None)
-    lines: list[int | None] = []
-    rejected_breaks = 0
-    for i, r in sorted(enumerate(kept), key=lambda item: int(item[1]["row"] or 0)):
-        row = r["row"]
-        if row is None:
-            lines.append(None)
-            continue
-        lines.append(int(row) + dialect.skip_rows + before_in_output[i] + rejected_breaks)
-        rejected_breaks += _line_breaks(str(r["raw"]))
-    # lines were made in row order; rejects were kept in the order they came (rows ascend within each kind)
-    order = [i for i, _ in sorted(enumerate(kept), key=lambda item: int(item[1]["row"] or 0))]
-    by_index = dict(zip(order, lines, strict=True))
-    rejects.set_lines([by_index[i] for i in range(len(kept))])
+        seen_breaks += int(ends[-1])
+    return out + [seen_breaks] * (len(rows) - len(out))  # rows after the last one written
 
 
 def _swallowed_rows(data: Path, names: list[str], dialect: Dialect, rejects: Rejects) -> list[str]:

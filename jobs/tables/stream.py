@@ -120,12 +120,12 @@ class InputStream(io.RawIOBase):
                     raw, self._held = raw[:cut], raw[cut:]
                     if not raw:
                         continue
-            if self._single_byte and (self._carry or (not raw.isascii() and _has_utf8_char(raw))):
-                text = self._by_line(raw)
-                if raw and not text:
-                    continue
-                raw = text.encode("utf-8")
-            elif self._decoder is not None:
+                if self._carry or (not raw.isascii() and _has_utf8_char(raw)):
+                    text = self._by_line(raw)
+                    if raw and not text:
+                        continue
+                    return text.encode("utf-8")
+            if self._decoder is not None:
                 text = self._decoder.decode(raw, final=not raw)
                 self.replaced += text.count("\ufffd")
                 if raw and not text:
