@@ -24,3 +24,21 @@ def test_pandas_is_kept_out_and_pyarrow_works_from_the_first_call():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "no pandas"
+
+
+def test_a_worker_starts_without_the_other_commands():
+    # The first job waits for the worker's imports: the pool, the submitter and the CLI commands are not its own.
+    code = (
+        "import sys\n"
+        "from jobs.cli.main import main\n"
+        "try:\n"
+        "    main(['worker', '--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "others = ('jobs.cli.run', 'jobs.cli.manage', 'jobs.pool', 'jobs.submit')\n"
+        "print(sorted(m for m in others if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "--data-dir" in out.stdout
+    assert out.stdout.strip().splitlines()[-1] == "[]"

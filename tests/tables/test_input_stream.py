@@ -29,7 +29,7 @@ def test_any_read_sizes_give_the_whole_text(tmp_path: Path, encoding: str, bom: 
             parts.append(part)
         stream.close()
         assert b"".join(parts).decode("utf-8") == TEXT
-
+        assert stream.line_feeds == TEXT.count("\n")  # counted in 1 MB slices, whatever the read sizes
 
 
 def test_utf8_lines_in_a_cp1252_file_are_read_as_utf8(tmp_path: Path) -> None:
