@@ -44,12 +44,11 @@ from jobs.tables.report import Summary, write_data, write_side_outputs
 from jobs.tables.sniff import COMPRESSIONS, Dialect, describe, magic_kind, read_head, sniff, zip_kind
 from jobs.tables.spread import spread_kinds
 from jobs.tables.stream import InputStream
+from jobs.tables.swallowed import SwallowWatch
 from jobs.tables.threads import prefetch, ticking
 
 log = logging.getLogger(__name__)
 
-# A value of this many lines, most shaped like rows, is taken for rows swallowed by a stray quote.
-SWALLOWED_LINES = 1000
 BLOCK_BYTES = 4 << 20  # ~25k rows of a typical export: a progress call (and a cancel check) every ~30 ms
 # Wide tables get larger blocks: converting and profiling cost ~0.1 ms per column per chunk whatever its rows, and
 # 4 MB of a 5,000-column file is a few hundred rows. Capped, as the blocks in flight are what memory holds.
@@ -204,13 +203,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
         else:
             raise RuntimeError("column types did not settle")
         warnings.extend(attempt.warnings())
-        # Only text columns with a value that long can hold one (each swallowed line holds a delimiter per
-        # column and a line end): others are not read again.
-        shortest = SWALLOWED_LINES * max(2, len(dialect.names))
-        long_text = [c.name for c in (outcome.profile.columns if outcome.profile else [])
-                     if (c.max_length or 0) >= shortest]
-        if attempt.breaks_in_values >= SWALLOWED_LINES and long_text:
-            warnings.extend(_swallowed_rows(outcome.data_path or data_path, long_text, dialect, attempt.rejects))
+        warnings.extend(attempt.swallow.warnings(attempt.rejects.file_row))
         rejects = attempt.rejects
         if rejects.count:
             _physical_lines(outcome.data_path or data_path, dialect, rejects, attempt.breaks_in_values > 0)
@@ -417,35 +410,6 @@ def _breaks_before(data: Path, rows: list[int]) -> list[int]:
     return out + [seen_breaks] * (len(rows) - len(out))  # rows after the last one written
 
 
-def _swallowed_rows(data: Path, names: list[str], dialect: Dialect, rejects: Rejects) -> list[str]:
-    """Values holding thousands of lines shaped like rows: a quote left open and closed far on by a stray one.
-
-    Arrow then reads everything between as one value and the file ends cleanly, so neither the field counts
-    nor the end of the file tell. Looked for only when the file has that many line breaks inside values.
-    """
-    out = []
-    table = pq.ParquetFile(data)
-    width = len(table.schema_arrow)
-    for name in names:
-        before = 0
-        for group in range(table.num_row_groups):
-            column = table.read_row_group(group, columns=[name]).column(0).combine_chunks()
-            lines = pc.count_substring(column, "\n")
-            at = int(pc.index(lines, pc.max(lines)).as_py()) if len(lines) and lines.null_count < len(lines) else -1
-            if at >= 0 and (lines[at].as_py() or 0) >= SWALLOWED_LINES:
-                value = column[at].as_py().split("\n")
-                shaped = sum(1 for line in value[:1000] if line.count(dialect.delimiter) == width - 1)
-                if shaped * 2 >= min(len(value), 1000):
-                    out.append(
-                        f"column '{name}', row {rejects.file_row(before + at + 1)}: one value holds "
-                        f"{len(value):,} lines shaped like rows of this file; a quote opened there was likely "
-                        "closed only by a stray quote much further on: check the file"
-                    )
-                    break
-            before += len(column)
-    return out
-
-
 def _looks_binary(head: bytes) -> bool:
     """Control codes other than tab and line ends in more than 1 byte of 10: no text export looks like that.
 
@@ -491,6 +455,7 @@ class _Attempt:
         self.replaced = 0
         self.utf8_lines = 0
         self.breaks_in_values = 0
+        self.swallow = SwallowWatch(dialect.names, dialect.delimiter, dialect.number_format)
         # Text columns: the stream validates UTF-8 (a failure restarts reading bytes, see _next_text).
         self._stream = _open(source, dialect, validate=checked, window=READ_AHEAD_BLOCKS)
         self._names = dialect.names
@@ -585,9 +550,16 @@ class _Attempt:
         columns = [c if c is not None else t.convert_widened(arr)
                    for t, arr, c in zip(self.typers, batch.columns, typed, strict=True)]
         self._pending: pa.RecordBatch | None = batch
-        self.rows += batch.num_rows
+        if self._stream.line_feeds == 0:
+            self.swallow.line_break = 13  # lines end with a lone CR (classic Mac): so do those inside values
         schema = pa.schema([(t.name, ARROW_TYPES[t.target]) for t in self.typers])
-        return pa.RecordBatch.from_arrays(columns, schema=schema)
+        return self._written(pa.RecordBatch.from_arrays(columns, schema=schema))
+
+    def _written(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        """A chunk as it goes to the writer: counted, and its text values watched for swallowed rows."""
+        self.swallow.observe(batch, [t.target for t in self.typers], self.rows + 1)
+        self.rows += batch.num_rows
+        return batch
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         try:
@@ -602,9 +574,8 @@ class _Attempt:
                 if columns is None:
                     self._check_rest(batch)
                     return
-                self.rows += batch.num_rows
                 last = batch if batch.num_rows else last
-                yield pa.RecordBatch.from_arrays(columns, schema=self.schema)
+                yield self._written(pa.RecordBatch.from_arrays(columns, schema=self.schema))
             self._finish(last)
         finally:
             self.close()

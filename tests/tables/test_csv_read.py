@@ -203,6 +203,36 @@ def test_rows_swallowed_by_a_quote_closed_far_on_are_reported(run_csv):
     assert not run_csv(("n,t\n" + notes).encode(), name="notes.csv").result.warnings
 
 
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_rows_swallowed_by_a_quote_closed_a_few_lines_on_are_reported(run_csv, end):
+    # The quote before Ann is closed by the one before Kim: rows 3 and 4 become part of a name, and the file
+    # still reads cleanly. The line '3,Joe,5.5' has a row's fields, of the columns' types.
+    lines = ["id,name,amount", "1,Bob,3.5", '2,"Ann,4.0', "3,Joe,5.5", '4,"Kim",6.0', "5,Al,7", ""]
+    run = run_csv(end.join(lines).encode())
+    assert run.data.column("id").to_pylist() == [1, 2, 5]
+    assert any("column 'name', row 2: its value holds 1 line(s) shaped like rows" in w and "'3,Joe,5.5'" in w
+               for w in run.result.warnings), run.result.warnings
+    two = run_csv(b'a,b\n1,x\n2,"open\n3,y\n4,"z"\n5,w\n', name="two.csv")
+    assert any("column 'b', row 2: its value holds 2 line(s)" in w and "'3,y'" in w for w in two.result.warnings)
+
+
+def test_multi_line_values_that_only_look_like_rows_in_part_are_not_reported(run_csv):
+    # Addresses and notes with commas: their lines lack a row's delimiters, or their fields are not of the types.
+    rows = "".join(f'{i},"12 Main St\nSpringfield, IL",{i}.5,"call back\nask, for Bob"\n' for i in range(3000))
+    run = run_csv(("id,address,amount,note\n" + rows).encode())
+    assert run.data.num_rows == 3000 and not run.result.warnings
+    notes = "".join(f'{i},"total\nsee above, 7 items, ok",{i}\n' for i in range(3000))  # 2 commas, 3 columns...
+    run = run_csv(("id,note,qty\n" + notes).encode(), name="notes3.csv")  # ...but 'see above' is no id
+    assert not run.result.warnings
+
+
+def test_many_swallowed_values_are_counted_past_the_first_few(run_csv):
+    rows = "".join(f'{i},"x\n{i},y,{i}",{i}\n' for i in range(10))  # each value holds a line shaped like a row
+    run = run_csv(("a,b,c\n" + rows).encode())
+    shaped = [w for w in run.result.warnings if "shaped like rows" in w]
+    assert len(shaped) == 4 and shaped[-1].startswith("7 more value(s)")
+
+
 def test_a_quote_inside_an_unquoted_value_is_just_a_character(run_csv):
     # An odd number of quotes, all of them fine: 5" is five inches.
     run = run_csv(b'id,desc\n1,5" pipe\n2,ok\n3,"two\nlines"\n')
