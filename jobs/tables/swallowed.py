@@ -57,13 +57,13 @@ class SwallowWatch:
         """One chunk as written (``kinds``: each column's kind, see :mod:`jobs.tables.infer`)."""
         if self.width < 2:
             return  # no delimiter in a row: nothing to count
-        for i, arr in enumerate(batch.columns):
-            if pa.types.is_string(arr.type) and len(arr):
-                self._observe_column(i, arr, kinds, first_row)
+        for i, kind in enumerate(kinds):
+            if kind == "string" and batch.num_rows:
+                self._observe_column(i, batch.column(i), kinds, first_row)
 
     def _observe_column(self, column: int, arr: pa.Array, kinds: list[str], first_row: int) -> None:
         bufs = arr.buffers()
-        offsets = np.frombuffer(bufs[1], np.int32, count=len(arr) + 1, offset=arr.offset * 4).astype(np.int64)
+        offsets = np.frombuffer(bufs[1], np.int32, count=len(arr) + 1, offset=arr.offset * 4)
         lo, hi = int(offsets[0]), int(offsets[-1])
         if hi == lo:
             return
@@ -72,6 +72,7 @@ class SwallowWatch:
         if not hit.any():  # the usual case, ~5x quicker than finding where
             return
         breaks = np.flatnonzero(hit)
+        offsets = offsets.astype(np.int64)
         ends = offsets[1:] - lo
         value = np.searchsorted(ends, breaks, side="right")  # the value each break is in
         # The line after each break runs to the next break or to the end of its value, whichever is first.
