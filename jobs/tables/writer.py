@@ -32,8 +32,9 @@ class BackgroundWriter:
     """Collects batches into row groups of ROW_GROUP_ROWS rows (fewer past ROW_GROUP_BYTES) and writes them from its
     own thread.
 
-    The queue is short, so memory stays at a few row groups whatever the input size. Errors raised in the
-    thread come back to the caller on the next :meth:`put` or on :meth:`close`.
+    A full row group waits until the writer has finished the one before, so memory holds two row groups
+    whatever the input size. Errors raised in the thread come back to the caller on the next :meth:`put` or
+    on :meth:`close`.
     """
 
     def __init__(
@@ -50,18 +51,18 @@ class BackgroundWriter:
         self._pending_bytes = 0
 
     def _run(self) -> None:
-        try:
-            while True:
-                item = self._queue.get()
+        while True:
+            item = self._queue.get()
+            try:
                 if item is _STOP:
-                    break
-                assert isinstance(item, pa.Table)
-                self._writer.write_table(item, row_group_size=ROW_GROUP_ROWS)
-        except BaseException as exc:  # handed back to the caller's thread
-            self._error = exc
-            # Keep draining so the producer never blocks on a full queue.
-            while self._queue.get() is not _STOP:
-                pass
+                    return
+                if self._error is None:  # after an error, only drain: the producer never blocks
+                    assert isinstance(item, pa.Table)
+                    self._writer.write_table(item, row_group_size=ROW_GROUP_ROWS)
+            except BaseException as exc:  # handed back to the caller's thread
+                self._error = exc
+            finally:
+                self._queue.task_done()
 
     def _check(self) -> None:
         if self._error is not None:
@@ -77,6 +78,10 @@ class BackgroundWriter:
         elif self._pending_rows >= ROW_GROUP_ROWS:
             # Exactly ROW_GROUP_ROWS per row group: the rest waits for the next batches.
             table = pa.Table.from_batches(self._pending)
+            # Handed over once the writer is done with the last one: two row groups in memory, not three
+            # (one waiting in the queue too), ~20 MB less at the peak of a long file, at no cost in time
+            # (the writer is the slowest stage; the rows for its next one are ready when it is).
+            self._queue.join()
             self._queue.put(table.slice(0, ROW_GROUP_ROWS))
             rest = table.slice(ROW_GROUP_ROWS)
             self._pending = rest.to_batches()

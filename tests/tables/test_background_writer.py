@@ -1,0 +1,63 @@
+"""The Parquet writer thread: row groups of a fixed size, bounded memory, and errors that come back."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from jobs.parquet_io import ROW_GROUP_ROWS
+from jobs.tables.writer import BackgroundWriter
+
+
+def _batch(start: int, n: int) -> pa.RecordBatch:
+    return pa.record_batch({"n": pa.array(range(start, start + n), pa.int64())})
+
+
+def test_row_groups_are_full_and_every_row_arrives_in_order(tmp_path: Path) -> None:
+    path = tmp_path / "out.parquet"
+    writer = BackgroundWriter(path, pa.schema([("n", pa.int64())]))
+    total = 0
+    for size in [10_000, 50_000, 123_456, 99_999, 200_000, 7]:
+        writer.put(_batch(total, size))
+        total += size
+    writer.close()
+    meta = pq.ParquetFile(path).metadata
+    assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups - 1)] == \
+        [ROW_GROUP_ROWS] * (meta.num_row_groups - 1)
+    assert pq.read_table(path).column("n").to_pylist() == list(range(total))
+
+
+def test_a_write_error_comes_back_to_the_producer_without_a_hang(tmp_path: Path) -> None:
+    path = tmp_path / "out.parquet"
+    writer = BackgroundWriter(path, pa.schema([("n", pa.int64())]))
+    bad = pa.record_batch({"n": pa.array(["x"] * ROW_GROUP_ROWS)})  # not the file's schema: write_table fails
+    errors: list[BaseException] = []
+
+    def produce() -> None:
+        try:
+            writer.put(bad)
+            for k in range(10):  # each row group waits for the one before: must not wait for ever
+                writer.put(_batch(k * ROW_GROUP_ROWS, ROW_GROUP_ROWS))
+            writer.close()
+        except BaseException as exc:
+            errors.append(exc)
+            writer.abort()
+
+    thread = threading.Thread(target=produce)
+    thread.start()
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert errors and isinstance(errors[0], (pa.ArrowInvalid, ValueError, TypeError))
+
+
+@pytest.mark.parametrize("rows", [0, 1])
+def test_small_files_are_written_whole(tmp_path: Path, rows: int) -> None:
+    path = tmp_path / "out.parquet"
+    writer = BackgroundWriter(path, pa.schema([("n", pa.int64())]))
+    writer.put(_batch(0, rows))
+    writer.close()
+    assert pq.read_table(path).num_rows == rows
