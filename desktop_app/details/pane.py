@@ -14,7 +14,10 @@ from desktop_app.details.output import OutputTab
 from desktop_app.details.preview import PreviewTab
 from desktop_app.details.profile import ProfileTab
 from desktop_app.formatting import human_size, kind_label, state_label
+from jobs.states import JobState
 from jobs.store.base import Job
+
+NOTE_CHARS = 300  # of an error or warning in the header; the tooltip and the Log tab have it whole
 
 
 class DetailsPane(QWidget):
@@ -41,8 +44,14 @@ class DetailsPane(QWidget):
         self.subtitle.setWordWrap(True)
         head_text = QVBoxLayout()
         head_text.setSpacing(0)
+        # Why a job failed, or its first warning: what a person wants to know first, without opening the Log tab.
+        self.note = QLabel()
+        self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.note.setWordWrap(True)
+        self.note.hide()
         head_text.addWidget(self.title)
         head_text.addWidget(self.subtitle)
+        head_text.addWidget(self.note)
         head = QHBoxLayout()
         head.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         head.addLayout(head_text, 1)
@@ -78,6 +87,7 @@ class DetailsPane(QWidget):
             self.title.setText(job.name)
             parts = [kind_label(job.kind), human_size(job.size), state_label(job.state)]
             self.subtitle.setText(" · ".join(p for p in parts if p) + "\n" + str(Path(job.path).parent))
+        self._show_note(job)
         self.options.show_job(job)
         self.preview.show_source(Path(job.path) if job is not None else None)
         finished = job is not None and job.state.succeeded
@@ -85,3 +95,19 @@ class DetailsPane(QWidget):
         self.profile.show_outputs(job.id if job else None, outputs, finished)
         self.output.show_outputs(job.id if job else None, outputs)
         self.log.show_job(job)
+
+    def _show_note(self, job: Job | None) -> None:
+        text, more = "", 0
+        if job is not None and job.state == JobState.FAILED and job.error:
+            text = job.error
+        elif job is not None and job.warnings:
+            text, more = job.warnings[0], len(job.warnings) - 1
+        if not text:
+            self.note.hide()
+            return
+        shown = text if len(text) <= NOTE_CHARS else text[:NOTE_CHARS].rstrip() + "…"
+        if more:
+            shown += " " + self.tr("(and %n more in the Log tab)", "", more)
+        self.note.setText(shown)
+        self.note.setToolTip(text)
+        self.note.show()

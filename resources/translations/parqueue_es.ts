@@ -126,34 +126,42 @@
 <context>
     <name>DetailsPane</name>
     <message>
-        <location filename="../../desktop_app/details/pane.py" line="58"/>
+        <location filename="../../desktop_app/details/pane.py" line="67"/>
         <source>Preview</source>
         <translation>Vista previa</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/pane.py" line="59"/>
+        <location filename="../../desktop_app/details/pane.py" line="68"/>
         <source>Profile</source>
         <translation>Perfil</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/pane.py" line="60"/>
+        <location filename="../../desktop_app/details/pane.py" line="69"/>
         <source>Output</source>
         <translation>Salida</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/pane.py" line="61"/>
+        <location filename="../../desktop_app/details/pane.py" line="70"/>
         <source>Log</source>
         <translation>Registro</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/pane.py" line="74"/>
+        <location filename="../../desktop_app/details/pane.py" line="83"/>
         <source>No job selected</source>
         <translation>Ningún trabajo seleccionado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/pane.py" line="75"/>
+        <location filename="../../desktop_app/details/pane.py" line="84"/>
         <source>Select a row to see its preview, profile, output and log.</source>
         <translation>Selecciona una fila para ver su vista previa, perfil, salida y registro.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desktop_app/details/pane.py" line="110"/>
+        <source>(and %n more in the Log tab)</source>
+        <translation>
+            <numerusform>(y %n más en la pestaña Registro)</numerusform>
+            <numerusform>(y %n más en la pestaña Registro)</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -613,7 +621,7 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
     <name>OptionsCard</name>
     <message>
         <location filename="../../desktop_app/details/options_card.py" line="49"/>
-        <location filename="../../desktop_app/details/options_card.py" line="125"/>
+        <location filename="../../desktop_app/details/options_card.py" line="122"/>
         <source>Detected</source>
         <translation>Detectado</translation>
     </message>
@@ -648,47 +656,47 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
         <translation>Volver a ejecutar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="75"/>
+        <location filename="../../desktop_app/details/options_card.py" line="74"/>
         <source>Encoding:</source>
         <translation>Codificación:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="76"/>
+        <location filename="../../desktop_app/details/options_card.py" line="75"/>
         <source>Delimiter:</source>
         <translation>Delimitador:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="77"/>
+        <location filename="../../desktop_app/details/options_card.py" line="76"/>
         <source>Header:</source>
         <translation>Encabezado:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="78"/>
+        <location filename="../../desktop_app/details/options_card.py" line="77"/>
         <source>Decimal mark:</source>
         <translation>Separador decimal:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="79"/>
+        <location filename="../../desktop_app/details/options_card.py" line="78"/>
         <source>Sheets:</source>
         <translation>Hojas:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="115"/>
+        <location filename="../../desktop_app/details/options_card.py" line="112"/>
         <source>Available when the job has finished.</source>
         <translation>Disponible cuando el trabajo haya terminado.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="125"/>
+        <location filename="../../desktop_app/details/options_card.py" line="122"/>
         <source>Detected — change and Re-run</source>
         <translation>Detectado: cámbialo y vuelve a ejecutar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="138"/>
+        <location filename="../../desktop_app/details/options_card.py" line="135"/>
         <source>as detected</source>
         <translation>según lo detectado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="138"/>
+        <location filename="../../desktop_app/details/options_card.py" line="135"/>
         <source>defaults: nothing detected yet</source>
         <translation>valores por omisión: aún no se ha detectado nada</translation>
     </message>

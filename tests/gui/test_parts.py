@@ -139,6 +139,15 @@ def test_details_pane_shows_preview_profile_output_and_log(qtbot: QtBot, tmp_pat
     qtbot.waitUntil(lambda: pane.output.files.count() == 1, timeout=10_000)
     assert "2 rows" in pane.output.summary.text()
     assert "2 values were not dates" in pane.log.text.toPlainText()
+    assert pane.note.isVisibleTo(pane) and pane.note.text() == "column city: 2 values were not dates"
+    failed = dataclasses.replace(done, state=JobState.FAILED, error="x" * 400, warnings=[])
+    pane.set_job(failed)
+    assert pane.note.text().endswith("…") and len(pane.note.text()) < 320 and pane.note.toolTip() == "x" * 400
+    pane.set_job(dataclasses.replace(done, warnings=["first", "second", "third"]))
+    assert pane.note.text() == "first (and 2 more in the Log tab)"
+    pane.set_job(dataclasses.replace(done, state=JobState.COMPLETED, warnings=[]))
+    assert not pane.note.isVisibleTo(pane)
+    pane.set_job(done)
     pane.tabs.setCurrentWidget(pane.profile)
     assert not pane.grab().isNull()  # the chart delegate paints without errors
     pane.log.copy()
