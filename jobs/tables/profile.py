@@ -346,8 +346,11 @@ class ColumnProfile:
         parts = [self._counts, *self._pending] if self._counts.num_rows else self._pending
         self._pending, self._pending_rows = [], 0
         # A hash aggregation in C++ merges the counts: no Python loop over the values.
-        merged = pa.concat_tables(parts)
-        self._counts = merged.group_by("value").aggregate([("n", "sum")]).rename_columns(["value", "n"])
+        if len(parts) == 1:
+            self._counts = parts[0]  # one chunk's counts: its values are distinct already
+        else:
+            merged = pa.concat_tables(parts)
+            self._counts = merged.group_by("value").aggregate([("n", "sum")]).rename_columns(["value", "n"])
         if self._counts.num_rows > _EXACT_CAP:
             # Too many values to count exactly: the counts so far become the head (exact, the most frequent
             # kept), and the values so far go to the distinct-count sketch (while counts were exact it was not
@@ -535,8 +538,9 @@ class ColumnProfile:
 
     def _top(self, valid: int) -> dict[str, Any]:
         if self._counts is not None:
-            pairs = zip(self._counts["value"].to_pylist(), self._counts["n"].to_pylist(), strict=True)
-            items = sorted(pairs, key=lambda it: (-it[1], str(it[0])))[:TOP_N]
+            values, ns = self._counts["value"], self._counts["n"].to_numpy().astype(np.float64)
+            chosen = _first(lambda rows: values.take(pa.array(rows)).to_pylist(), ns, np.zeros(len(ns)))
+            items = [(v, int(c)) for v, c, _ in chosen]
             method = "exact"
         elif self._head is not None:
             items, method = self._estimated_top(valid)
@@ -549,46 +553,82 @@ class ColumnProfile:
         """Top values of a column with many values: a value's exact count in the head, plus its count in the
         sampled chunks scaled by the values past the head over those sampled (unbiased as far as the sampled
         chunks are like the others). The sampled count is the middle of the sketch's bounds for a value it
-        tracks, 0 for one it does not. The result is at least what was seen and at most what is possible."""
+        tracks, 0 for one it does not. The result is at least what was seen and at most what is possible.
+
+        Worked out in numpy over the head's values and the sketch's (up to ~1,800 per column): a wide table
+        asks this of thousands of columns at the end of the job, when nothing else runs."""
         assert self._head is not None
-        head = dict(zip(self._head["value"].to_pylist(), self._head["n"].to_pylist(), strict=True))
-        found: dict[Any, tuple[int, int]] = {}
+        head_values = self._head["value"]
+        rows = len(head_values)
+        h = self._head["n"].to_numpy().astype(np.float64)
+        tracked_values: list[Any] = []
+        bounds = np.zeros((0, 2))
+        at = np.zeros(0, np.int64)
         if self._freq is not None:
             items = self._freq.get_frequent_items(ds.frequent_items_error_type.NO_FALSE_NEGATIVES, 0)
-            found = {value: (int(lo), int(hi)) for value, _, lo, hi in items}
+            tracked_values = [value for value, _, _, _ in items]
+            bounds = np.array([(lo, hi) for _, _, lo, hi in items], np.float64).reshape(-1, 2)
+            # Which head row each tracked value is (a hash lookup in Arrow; -1: not in the head).
+            where = pc.index_in(pa.array(tracked_values, head_values.type), value_set=head_values)
+            at = pc.fill_null(where, -1).to_numpy(zero_copy_only=False).astype(np.int64)
         # The sketch's bounds are a fixed gap apart: what it may lack of any value, tracked or not.
-        offset = next((hi - lo for lo, hi in found.values()), 0)
+        offset = float(bounds[0, 1] - bounds[0, 0]) if len(bounds) else 0.0
+        extra = np.flatnonzero(at < 0)  # tracked values not in the head: rows of their own
+        size = rows + len(extra)
+        in_head = np.arange(size) < rows
+        h = np.concatenate([h, np.zeros(len(extra))])
+        lo, hi = np.zeros(size), np.full(size, offset)
+        tracked = np.zeros(size, bool)
+        for rows_at, picked in ((at[at >= 0], at >= 0), (rows + np.arange(len(extra)), extra)):
+            lo[rows_at], hi[rows_at], tracked[rows_at] = bounds[picked, 0], bounds[picked, 1], True
         unseen = self._freq_seen - self._freq_fed  # values past the head in chunks that were not sampled
         scale = self._freq_seen / self._freq_fed if self._freq_fed else 1.0
-        rows = []
-        for value in head.keys() | found.keys():
-            h = head.get(value)
-            lo, hi = found.get(value, (0, offset))
-            if unseen and (h or 0) + lo <= 1:
-                # A value seen once is no evidence of a repeat: in a mostly-unique column (order ids) scaling
-                # those up would list values that occur once as frequent.
-                continue
-            sampled = (lo + hi) / 2 if value in found else 0.0
-            estimate = (h or 0) + scale * sampled
-            # Left out of the head, left unfed from sampled chunks, every unsampled value this one.
-            possible = (self._head_cut if h is None else h) + hi + self._feed_cut + unseen
-            # How far the counting (not the sampling) may be off: the sketch, the unfed counts, the head's cut.
-            error = scale * (max(sampled - lo, hi - sampled) + self._feed_cut) + (self._head_cut if h is None else 0)
-            rows.append((value, min(round(estimate), possible, valid), error))
-        rows = sorted(rows, key=lambda it: (-it[1], str(it[0])))[:TOP_N]
-        top = [(value, count) for value, count, _ in rows]
-        error = max((e for _, _, e in rows), default=0.0)
-        if not unseen and error < 0.5:
+        # A value seen once is no evidence of a repeat: in a mostly-unique column (order ids) scaling those up
+        # would list values that occur once as frequent.
+        keep = (h + lo > 1) if unseen else np.ones(size, bool)
+        sampled = np.where(tracked, (lo + hi) / 2, 0.0)
+        estimate = h + scale * sampled
+        # Left out of the head, left unfed from sampled chunks, every unsampled value this one.
+        possible = np.where(in_head, h, self._head_cut) + hi + self._feed_cut + unseen
+        # How far the counting (not the sampling) may be off: the sketch, the unfed counts, the head's cut.
+        error = scale * (np.maximum(sampled - lo, hi - sampled) + self._feed_cut) + np.where(in_head, 0, self._head_cut)
+        count = np.minimum(np.minimum(np.rint(estimate), possible), valid)
+        kept = np.flatnonzero(keep)
+
+        def values_at(picked: np.ndarray) -> list[Any]:
+            at_rows = kept[picked]
+            from_head = head_values.take(pa.array(at_rows[at_rows < rows], pa.int64())).to_pylist()
+            it = iter(from_head)
+            return [next(it) if r < rows else tracked_values[extra[r - rows]] for r in at_rows]
+
+        chosen = _first(values_at, count[kept], error[kept])
+        top = [(value, int(c)) for value, c, _ in chosen]
+        error_max = max((e for _, _, e in chosen), default=0.0)
+        if not unseen and error_max < 0.5:
             return top, "exact"
         method = f"estimated: the first {self._head_rows:,} values counted exactly"
         if self._freq_seen:
             method += (f", then {self._freq_fed:,} of the next {self._freq_seen:,} (one row in {_SAMPLE_STRIDE}) "
                        f"by a frequent items sketch and scaled by {scale:.4g}")
-        if error >= 0.5:
-            method += f"; counting error up to {round(error):,} besides sampling"
+        if error_max >= 0.5:
+            method += f"; counting error up to {round(error_max):,} besides sampling"
         if unseen:
             method += "; single sightings left out"
         return top, method
+
+
+def _first(
+    values_at: Callable[[np.ndarray], list[Any]], counts: np.ndarray, errors: np.ndarray, n: int = TOP_N
+) -> list[tuple[Any, float, float]]:
+    """The ``n`` most frequent (value, count, error), ties by the value's text: only the rows that can make it
+    (a count at least the ``n``-th largest) become Python objects and are sorted. ``values_at(rows)``: their
+    values."""
+    if not len(counts):
+        return []
+    cut = np.partition(counts, len(counts) - n)[len(counts) - n] if len(counts) > n else counts.min()
+    near = np.flatnonzero(counts >= cut)
+    rows = list(zip(values_at(near), counts[near].tolist(), errors[near].tolist(), strict=True))
+    return sorted(rows, key=lambda it: (-it[1], str(it[0])))[:n]
 
 
 def _render(value: Any, t: pa.DataType) -> str | None:
