@@ -47,17 +47,19 @@ def spread_kinds(
     quote = dialect.quote.encode("ascii") if dialect.quote else b""
     step = size // (BLOCKS + 1)
     spots = [(step * (i + 1), BLOCK_BYTES) for i in range(BLOCKS)] + [(max(0, size - TAIL_BYTES), TAIL_BYTES)]
-    tables = []
+    blocks = []
     with open(path, "rb") as fh:
         for offset, length in spots:
             fh.seek(offset)
             records = _whole_records(fh.read(length), quote, dialect.delimiter)
             if records is not None:
-                table = _parse(records, dialect)
-                if table is not None:
-                    tables.append(table)
+                blocks.append(records)
             if tick is not None:
                 tick()
+    # One parse of all the blocks (Arrow's cost per call grows with the columns: 41 parses of a 2,000-column
+    # file took 0.5 s, one takes 0.05 s); only when a row is off, each block alone, to drop the blocks it is in.
+    whole = _parse(b"".join(blocks), dialect) if blocks else None
+    tables = [whole] if whole is not None else [t for t in (_parse(b, dialect) for b in blocks) if t is not None]
     if not tables:
         return {}
     # All the blocks' rows at once, one look per column: a 5,000-column file costs 5,000 looks, not 200,000.
