@@ -226,6 +226,16 @@ def test_multi_line_values_that_only_look_like_rows_in_part_are_not_reported(run
     assert not run.result.warnings
 
 
+def test_a_long_swallow_among_notes_in_every_row_is_still_found(run_csv):
+    # Past the first lines of a chunk only the lines of very long values are looked at: this one is.
+    notes = "".join(f'{i},"note {i}\nline two"\n' for i in range(60_000))
+    swallowed = "".join(f"{i},x{i}\n" for i in range(60_001, 62_500))
+    data = f'n,t\n{notes}60000,"open\n{swallowed}62500,5" pipe\n62501,end\n'
+    run = run_csv(data.encode())
+    assert any("column 't', row 60001: one value holds 2,501 lines shaped like rows" in w
+               for w in run.result.warnings), run.result.warnings
+
+
 def test_many_swallowed_values_are_counted_past_the_first_few(run_csv):
     rows = "".join(f'{i},"x\n{i},y,{i}",{i}\n' for i in range(10))  # each value holds a line shaped like a row
     run = run_csv(("a,b,c\n" + rows).encode())
