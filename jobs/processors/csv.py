@@ -43,7 +43,7 @@ from jobs.tables.rejects import Rejects
 from jobs.tables.report import Summary, write_data, write_side_outputs
 from jobs.tables.sniff import COMPRESSIONS, Dialect, describe, magic_kind, read_head, sniff, zip_kind
 from jobs.tables.spread import spread_kinds
-from jobs.tables.stream import InputStream
+from jobs.tables.stream import InputStream, line_breaks
 from jobs.tables.swallowed import SwallowWatch
 from jobs.tables.threads import prefetch, ticking
 
@@ -207,7 +207,6 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
         rejects = attempt.rejects
         if rejects.count:
             _physical_lines(outcome.data_path or data_path, dialect, rejects, attempt.breaks_in_values > 0)
-        if rejects.count:
             first_bad = rejects.first(1)[0]
             where = f"line {first_bad['line']}" if first_bad["line"] else f"row {first_bad['row']}"
             warnings.append(
@@ -386,7 +385,7 @@ def _physical_lines(data: Path, dialect: Dialect, rejects: Rejects, breaks_in_va
     rejected_breaks = 0
     for (row, i), before in zip(by_row, in_output, strict=True):
         lines[i] = row + dialect.skip_rows + before + rejected_breaks
-        rejected_breaks += _line_breaks(str(kept[i]["raw"]))
+        rejected_breaks += line_breaks(str(kept[i]["raw"]))
     rejects.set_lines(lines)
 
 
@@ -606,7 +605,7 @@ class _Attempt:
             _check_unterminated(value, stream, self.dialect)
         final = self.rejects.last()
         raw = str(final["raw"]) if final is not None else ""
-        if _line_breaks(raw) and _is_end_of(raw, stream) and _ends_inside_quotes(raw, self.dialect):
+        if line_breaks(raw) and _is_end_of(raw, stream) and _ends_inside_quotes(raw, self.dialect):
             # The open quote left too few fields for a row: Arrow handed the rest of the file over as one bad row.
             _check_unterminated(raw, stream, self.dialect)
         self.replaced = stream.replaced
@@ -655,11 +654,6 @@ def _reject_nul_rows(
     return batch.filter(pc.invert(has_nul))
 
 
-def _line_breaks(text: str) -> int:
-    """Line ends of any kind: \n, \r\n and a lone \r (classic Mac)."""
-    return text.count("\n") + text.count("\r") - text.count("\r\n")
-
-
 def _is_end_of(text: str, stream: InputStream) -> bool:
     """Whether ``text`` ends where the input ends (line breaks aside)."""
     end, text = stream.tail.rstrip(b"\r\n").decode("utf-8", "ignore"), text.rstrip("\r\n")
@@ -687,15 +681,15 @@ def _check_unterminated(value: object, stream: InputStream, dialect: Dialect) ->
     """
     if isinstance(value, bytes):
         value = value.decode("utf-8", "replace")
-    if not isinstance(value, str) or not _line_breaks(value):
+    if not isinstance(value, str) or not line_breaks(value):
         return
     tail = stream.tail
     end = tail.rstrip(b"\r\n")
     if end.endswith(dialect.quote.encode()):
         return
     # Every line break from the opening quote to the end of the file is in the value, or after it at the very end.
-    after = 0 if value.endswith(("\n", "\r")) else _line_breaks(tail[len(end):].decode())
-    start = stream.count_newlines() - _line_breaks(value) - after + 1
+    after = 0 if value.endswith(("\n", "\r")) else line_breaks(tail[len(end):])
+    start = stream.count_newlines() - line_breaks(value) - after + 1
     raise ProcessingError(
         f"line {start} opens a quoted value that is never closed (unterminated quote); "
         "fix the quote or choose another quote character"

@@ -43,13 +43,17 @@ class Rejects:
 
     def file_row(self, output_row: int) -> int:
         """The data row of the file (1-based, rejected rows counted) that is row ``output_row`` of the output."""
-        row = output_row
+        # The smallest file row with ``output_row`` kept rows up to it (kept rows up to r: r minus those removed),
+        # found by bisection: a file with many rejected rows asks this once per rejected row.
         with self._lock:
-            for removed in self._removed:
-                if removed > row:
-                    break
-                row += 1
-        return row
+            lo, hi = output_row, output_row + len(self._removed)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if mid - bisect.bisect_right(self._removed, mid) >= output_row:
+                    hi = mid
+                else:
+                    lo = mid + 1
+        return lo
 
     def rows(self) -> list[dict[str, object]]:
         return list(self._rows)

@@ -243,8 +243,7 @@ class InputStream(io.RawIOBase):
         try:
             total = 0
             while chunk := again._pull():
-                # Any line end counts, a lone CR too (a CRLF cut by the block edge may count twice).
-                total += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+                total += line_breaks(chunk)  # a CRLF cut by the block edge may count twice
             return total + self.newline_added
         finally:
             again.close()
@@ -264,6 +263,13 @@ class InputStream(io.RawIOBase):
             self._raw.close()
         finally:
             super().close()
+
+
+def line_breaks(text: str | bytes) -> int:
+    """Line ends of any kind: \\n, \\r\\n and a lone \\r (classic Mac)."""
+    if isinstance(text, bytes):
+        return text.count(b"\n") + text.count(b"\r") - text.count(b"\r\n")
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
 def _line_feeds(raw: bytes) -> int:

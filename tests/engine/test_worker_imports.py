@@ -9,6 +9,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _python(code: str) -> str:
+    """What a fresh interpreter prints running ``code`` in the project (asserting it succeeds)."""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
 def test_pandas_is_kept_out_and_pyarrow_works_from_the_first_call():
     code = (
         "from jobs.nopandas import keep_pandas_out\n"
@@ -21,9 +28,7 @@ def test_pandas_is_kept_out_and_pyarrow_works_from_the_first_call():
         "except ImportError:\n"
         "    print('no pandas')\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "no pandas"
+    assert _python(code).strip() == "no pandas"
 
 
 def test_a_worker_starts_without_the_other_commands():
@@ -38,7 +43,6 @@ def test_a_worker_starts_without_the_other_commands():
         "others = ('jobs.cli.run', 'jobs.cli.manage', 'jobs.pool', 'jobs.submit')\n"
         "print(sorted(m for m in others if m in sys.modules))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    assert "--data-dir" in out.stdout
-    assert out.stdout.strip().splitlines()[-1] == "[]"
+    printed = _python(code)
+    assert "--data-dir" in printed
+    assert printed.strip().splitlines()[-1] == "[]"
