@@ -186,9 +186,8 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
         for _attempt in range(8):
             try:
                 attempt = _Attempt(source, dialect, floors, checked, report, block)
-                outcome = write_data(attempt.batches(), attempt.schema, data_path, attempt.first,
-                                     compression=outs.compression, scratch=lambda tag: outs.path(f".{tag}"),
-                                     tick=tick)
+                outcome = write_data(attempt.batches(), attempt.schema, data_path, compression=outs.compression,
+                                     scratch=lambda tag: outs.path(f".{tag}"), tick=tick)
                 break
             except _Restart as restart:
                 # A type changed after rows were written: start over with the final types (now known).

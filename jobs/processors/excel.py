@@ -166,8 +166,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
                     done += batch.num_rows
                     progress(done, max(total, done))
 
-            first = table.slice(0, BATCH_ROWS).to_batches()[0]
-            outcome = write_data(batches(), table.schema, data_path, first, compression=outs.compression, tick=tick)
+            outcome = write_data(batches(), table.schema, data_path, compression=outs.compression, tick=tick)
             summary = Summary(
                 source=source.name,
                 input_bytes=source.stat().st_size,

@@ -51,20 +51,6 @@ SUMMARY_SCHEMA = pa.schema(
 )
 
 
-def dictionary_columns(first: pa.RecordBatch) -> list[str]:
-    """Columns worth dictionary-encoding: few distinct values in the first chunk.
-
-    Dictionary pages for unique-ish columns are built and then thrown away by the writer: pure cost.
-    """
-    out = []
-    first = first.slice(0, 16_384)  # enough to tell; unique() on more costs more than it tells
-    for name, arr in zip(first.schema.names, first.columns, strict=True):
-        valid = len(arr) - arr.null_count
-        if valid == 0 or len(arr.unique()) <= max(16, valid // 4):
-            out.append(name)
-    return out
-
-
 @dataclass
 class TableOutcome:
     rows: int = 0
@@ -74,8 +60,8 @@ class TableOutcome:
 
 
 def write_data(
-    batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: Path, first: pa.RecordBatch | None = None,
-    compression: str = "zstd", scratch: Callable[[str], Path] | None = None,
+    batches: Iterable[pa.RecordBatch], schema: pa.Schema, path: Path, compression: str = "zstd",
+    scratch: Callable[[str], Path] | None = None,
     tick: Callable[[], None] | None = None,
 ) -> TableOutcome:
     """Write the data file while profiling and sampling every batch.
@@ -89,12 +75,11 @@ def write_data(
     scratch = scratch or (lambda tag: path.with_name(f"{path.name}.{tag}"))
     profile = TableProfile(schema)
     sample = Sample(schema)
-    dict_cols: list[str] | bool = dictionary_columns(first) if first is not None else True
-    options = writer_options(dict_cols, compression)
+    options: dict[str, Any] = {}  # the first segment's writer settings: re-encoded columns follow them
     segments: list[Segment] = []
     patches: dict[int, Patch] = {}  # written by the profile thread; read here after it finished
     current = path
-    writer = BackgroundWriter(current, schema, dict_cols, compression)
+    writer = BackgroundWriter(current, schema, compression)
 
     def observe(group: list[pa.RecordBatch]) -> None:
         table = pa.Table.from_batches(group)  # no copy: the profile works on chunked columns
@@ -114,13 +99,14 @@ def write_data(
                     profiler.submit(partial(observe, group))
                     group, group_rows, group_bytes = [], 0, 0
                 writer.close()
+                options = options or writer_options(writer.dictionary, compression)
                 # The rows so far stay where they are: the splice extends the first segment into the output.
                 segments.append(Segment(current, schema))
                 profiler.submit(partial(_retype, profile, sample, batch.schema, list(segments), patches,
                                         scratch, options))
                 schema = batch.schema
                 current = scratch(f"segment{len(segments)}")
-                writer = BackgroundWriter(current, schema, dict_cols, compression)
+                writer = BackgroundWriter(current, schema, compression)
             writer.put(batch)
             rows += batch.num_rows
             # The profile costs per call as well as per row: give it fewer, larger batches.

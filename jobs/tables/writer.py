@@ -9,11 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from jobs.parquet_io import COMPRESSION, ROW_GROUP_BYTES, ROW_GROUP_ROWS
 
 _STOP = object()
+# A dictionary page may hold this much: room for a row group's worth of a text column that repeats a few
+# tens of thousands of phrases (Arrow's default, 1 MB, falls back to plain values halfway through such a column).
+DICTIONARY_PAGE_BYTES = 8 << 20
+_HEAD_ROWS = 16_384  # enough to tell most columns apart cheaply; count_distinct on a whole row group only if not
 
 
 def writer_options(dictionary_columns: list[str] | bool = True, compression: str = COMPRESSION) -> dict[str, Any]:
@@ -22,10 +27,56 @@ def writer_options(dictionary_columns: list[str] | bool = True, compression: str
         "compression": compression,
         "write_statistics": True,
         "use_dictionary": dictionary_columns,
+        "dictionary_pagesize_limit": DICTIONARY_PAGE_BYTES,
         # Larger pages cost nothing to readers and save the writer work per page.
         "data_page_size": 1 << 20,
         "write_batch_size": 64 * 1024,
     }
+
+
+def dictionary_columns(table: pa.Table) -> list[str]:
+    """Columns of ``table`` (a row group) that take fewer bytes as a dictionary and its indices than as values.
+
+    Dictionaries are per row group, so that is what is judged. Where values repeat (a category; a comment column
+    drawn from a few tens of thousands of phrases), the dictionary and its indices are a fraction of the values:
+    less for zstd to compress (the writer's largest cost) and a smaller file. For unique-ish columns a
+    dictionary would be built by hashing every value and then thrown away by the writer: pure cost, so they
+    are told apart on the first rows, without counting the whole row group.
+    """
+    out = []
+    for name, arr in zip(table.schema.names, table.columns, strict=True):
+        valid = len(arr) - arr.null_count
+        if valid == 0:
+            out.append(name)
+            continue
+        head = arr.slice(0, _HEAD_ROWS)
+        head_valid = len(head) - head.null_count
+        head_distinct = pc.count_distinct(head).as_py() if head_valid else 0
+        few = head_distinct <= max(16, head_valid // 4)
+        if few or (head_distinct < 0.95 * head_valid and _dictionary_pays(arr, valid)):
+            out.append(name)
+    return out
+
+
+def _dictionary_pays(arr: pa.ChunkedArray, valid: int) -> bool:
+    plain = _plain_bytes(arr, valid)
+    if not plain:
+        return False
+    distinct = pc.count_distinct(arr).as_py()
+    values = plain * distinct / valid
+    indices = valid * max(1, distinct.bit_length()) / 8  # RLE/bit-packed at the dictionary's bit width
+    return values <= DICTIONARY_PAGE_BYTES and values + indices <= 0.6 * plain
+
+
+def _plain_bytes(arr: pa.ChunkedArray, valid: int) -> int:
+    """Bytes of the non-null values PLAIN-encoded (a 4-byte length before each text); 0 for nested types."""
+    t = arr.type
+    if pa.types.is_string(t) or pa.types.is_binary(t) or pa.types.is_large_string(t) or pa.types.is_large_binary(t):
+        return int(pc.sum(pc.binary_length(arr)).as_py() or 0) + 4 * valid
+    try:
+        return t.bit_width * valid // 8
+    except ValueError:
+        return 0
 
 
 class BackgroundWriter:
@@ -34,14 +85,16 @@ class BackgroundWriter:
 
     A full row group waits until the writer has finished the one before, so memory holds two row groups
     whatever the input size. Errors raised in the thread come back to the caller on the next :meth:`put` or
-    on :meth:`close`.
+    on :meth:`close`. The file is opened on the first row group, whose values choose the dictionary-encoded
+    columns (:func:`dictionary_columns`; ``dictionary`` after :meth:`close`).
     """
 
-    def __init__(
-        self, path: Path, schema: pa.Schema, dictionary_columns: list[str] | bool = True,
-        compression: str = COMPRESSION,
-    ) -> None:
-        self._writer = pq.ParquetWriter(str(path), schema, **writer_options(dictionary_columns, compression))
+    def __init__(self, path: Path, schema: pa.Schema, compression: str = COMPRESSION) -> None:
+        self._path = path
+        self._schema = schema
+        self._compression = compression
+        self._writer: pq.ParquetWriter | None = None
+        self.dictionary: list[str] = []
         self._queue: queue.Queue[object] = queue.Queue(maxsize=1)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="parquet-writer", daemon=True)
@@ -58,11 +111,18 @@ class BackgroundWriter:
                     return
                 if self._error is None:  # after an error, only drain: the producer never blocks
                     assert isinstance(item, pa.Table)
-                    self._writer.write_table(item, row_group_size=ROW_GROUP_ROWS)
+                    self._open(item).write_table(item, row_group_size=ROW_GROUP_ROWS)
             except BaseException as exc:  # handed back to the caller's thread
                 self._error = exc
             finally:
                 self._queue.task_done()
+
+    def _open(self, first: pa.Table | None) -> pq.ParquetWriter:
+        if self._writer is None:
+            self.dictionary = dictionary_columns(first) if first is not None and first.num_rows else []
+            options = writer_options(self.dictionary, self._compression)
+            self._writer = pq.ParquetWriter(str(self._path), self._schema, **options)
+        return self._writer
 
     def _check(self) -> None:
         if self._error is not None:
@@ -99,13 +159,14 @@ class BackgroundWriter:
         self._flush()
         self._queue.put(_STOP)
         self._thread.join()
-        self._writer.close()
         self._check()
+        self._open(None).close()  # no rows at all: the file with its schema
 
     def abort(self) -> None:
         """Stop without publishing anything (the caller removes the file)."""
         self._pending = []
         self._queue.put(_STOP)
         self._thread.join()
-        with contextlib.suppress(Exception):  # the file is being thrown away
-            self._writer.close()
+        if self._writer is not None:
+            with contextlib.suppress(Exception):  # the file is being thrown away
+                self._writer.close()

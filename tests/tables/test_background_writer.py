@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -61,3 +62,39 @@ def test_small_files_are_written_whole(tmp_path: Path, rows: int) -> None:
     writer.put(_batch(0, rows))
     writer.close()
     assert pq.read_table(path).num_rows == rows
+
+
+def test_no_batch_at_all_still_gives_a_file_with_the_schema(tmp_path: Path) -> None:
+    path = tmp_path / "out.parquet"
+    writer = BackgroundWriter(path, pa.schema([("n", pa.int64()), ("s", pa.string())]))
+    writer.close()
+    table = pq.read_table(path)
+    assert table.num_rows == 0 and table.schema.names == ["n", "s"]
+
+
+def test_repeating_columns_are_dictionary_encoded_and_unique_ones_are_not(tmp_path: Path) -> None:
+    """A comment column drawn from 30,000 phrases repeats within a row group though not within the first rows:
+    as a dictionary it is a fraction of its size; unique ids and tokens stay plain (a dictionary would be
+    built and thrown away)."""
+    rng = np.random.default_rng(7)
+    n = ROW_GROUP_ROWS
+    phrases = np.array([f"order {i} arrived late, the box was damaged and the colour wrong" for i in range(30_000)])
+    batch = pa.record_batch({
+        "id": pa.array(np.arange(n)),
+        "token": pa.array([f"s{v:016x}" for v in rng.integers(0, 2**62, n)]),
+        "comment": pa.array(phrases[rng.integers(0, len(phrases), n)]),
+        "amount": pa.array(np.round(rng.uniform(0, 300, n), 2)),  # ~30,000 distinct prices
+        "category": pa.array(rng.choice(["books", "garden", "toys"], n)),
+    })
+    path = tmp_path / "out.parquet"
+    writer = BackgroundWriter(path, batch.schema)
+    writer.put(batch)
+    writer.close()
+    assert sorted(writer.dictionary) == ["amount", "category", "comment"]
+    meta = pq.ParquetFile(path).metadata.row_group(0)
+    encodings = {meta.column(i).path_in_schema: meta.column(i).encodings for i in range(meta.num_columns)}
+    for name in ("comment", "amount", "category"):
+        assert "RLE_DICTIONARY" in encodings[name], name
+    for name in ("id", "token"):
+        assert "RLE_DICTIONARY" not in encodings[name], name
+    assert pq.read_table(path).equals(pa.Table.from_batches([batch]))
