@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -19,6 +20,9 @@ _STOP = object()
 # tens of thousands of phrases (Arrow's default, 1 MB, falls back to plain values halfway through such a column).
 DICTIONARY_PAGE_BYTES = 8 << 20
 _HEAD_ROWS = 16_384  # enough to tell most columns apart cheaply; count_distinct on a whole row group only if not
+# ... and only for a column whose values fill this much of the row group: zstd makes light work of less, and
+# counting each of a wide table's thousands of small columns would cost more than it saves.
+_WORTH_COUNTING = 256 << 10
 
 
 def writer_options(dictionary_columns: list[str] | bool = True, compression: str = COMPRESSION) -> dict[str, Any]:
@@ -41,7 +45,7 @@ def dictionary_columns(table: pa.Table) -> list[str]:
     drawn from a few tens of thousands of phrases), the dictionary and its indices are a fraction of the values:
     less for zstd to compress (the writer's largest cost) and a smaller file. For unique-ish columns a
     dictionary would be built by hashing every value and then thrown away by the writer: pure cost, so they
-    are told apart on the first rows, without counting the whole row group.
+    are told apart on the first rows, and only a large column is counted whole.
     """
     out = []
     for name, arr in zip(table.schema.names, table.columns, strict=True):
@@ -49,30 +53,35 @@ def dictionary_columns(table: pa.Table) -> list[str]:
         if valid == 0:
             out.append(name)
             continue
-        head = arr.slice(0, _HEAD_ROWS)
+        plain = _plain_bytes(arr, valid)
+        large = plain >= _WORTH_COUNTING
+        # A small column (a wide table has thousands): its first chunk tells enough, at a tenth of the cost.
+        head = (arr if large or arr.num_chunks == 0 else arr.chunk(0)).slice(0, _HEAD_ROWS)
         head_valid = len(head) - head.null_count
         head_distinct = pc.count_distinct(head).as_py() if head_valid else 0
-        few = head_distinct <= max(16, head_valid // 4)
-        if few or (head_distinct < 0.95 * head_valid and _dictionary_pays(arr, valid)):
+        if head_distinct <= max(16, head_valid // 4):
             out.append(name)
+        elif large and head_distinct < 0.95 * head_valid:
+            distinct = head_distinct if len(head) == len(arr) else pc.count_distinct(arr).as_py()
+            values = plain * distinct / valid
+            indices = valid * max(1, distinct.bit_length()) / 8  # RLE/bit-packed at the dictionary's bit width
+            if values <= DICTIONARY_PAGE_BYTES and values + indices <= 0.6 * plain:
+                out.append(name)
     return out
-
-
-def _dictionary_pays(arr: pa.ChunkedArray, valid: int) -> bool:
-    plain = _plain_bytes(arr, valid)
-    if not plain:
-        return False
-    distinct = pc.count_distinct(arr).as_py()
-    values = plain * distinct / valid
-    indices = valid * max(1, distinct.bit_length()) / 8  # RLE/bit-packed at the dictionary's bit width
-    return values <= DICTIONARY_PAGE_BYTES and values + indices <= 0.6 * plain
 
 
 def _plain_bytes(arr: pa.ChunkedArray, valid: int) -> int:
     """Bytes of the non-null values PLAIN-encoded (a 4-byte length before each text); 0 for nested types."""
     t = arr.type
     if pa.types.is_string(t) or pa.types.is_binary(t) or pa.types.is_large_string(t) or pa.types.is_large_binary(t):
-        return int(pc.sum(pc.binary_length(arr)).as_py() or 0) + 4 * valid
+        offset_type = np.dtype(np.int64 if pa.types.is_large_string(t) or pa.types.is_large_binary(t) else np.int32)
+        text = 0
+        for chunk in arr.chunks:  # the span of the offsets: no pass over the values
+            if len(chunk):
+                offsets = np.frombuffer(chunk.buffers()[1], offset_type, count=len(chunk) + 1,
+                                        offset=chunk.offset * offset_type.itemsize)
+                text += int(offsets[-1]) - int(offsets[0])
+        return text + 4 * valid
     try:
         return t.bit_width * valid // 8
     except ValueError:
