@@ -25,12 +25,12 @@ _HEAD_ROWS = 16_384  # enough to tell most columns apart cheaply; count_distinct
 _WORTH_COUNTING = 256 << 10
 
 
-def writer_options(dictionary_columns: list[str] | bool = True, compression: str = COMPRESSION) -> dict[str, Any]:
+def writer_options(dictionary: list[str] | bool = True, compression: str = COMPRESSION) -> dict[str, Any]:
     """The ParquetWriter settings of a table's data file (also used for the columns a splice re-encodes)."""
     return {
         "compression": compression,
         "write_statistics": True,
-        "use_dictionary": dictionary_columns,
+        "use_dictionary": dictionary,
         "dictionary_pagesize_limit": DICTIONARY_PAGE_BYTES,
         # Larger pages cost nothing to readers and save the writer work per page.
         "data_page_size": 1 << 20,
