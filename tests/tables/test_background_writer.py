@@ -98,3 +98,20 @@ def test_repeating_columns_are_dictionary_encoded_and_unique_ones_are_not(tmp_pa
     for name in ("id", "token"):
         assert "RLE_DICTIONARY" not in encodings[name], name
     assert pq.read_table(path).equals(pa.Table.from_batches([batch]))
+
+
+def test_a_column_that_stops_repeating_after_the_first_row_group_is_written_whole(tmp_path: Path) -> None:
+    """The dictionary choice is made on the first row group; where a later one holds more distinct text than a
+    dictionary page may (8 MB), the writer falls back to plain values within that row group, losing nothing."""
+    n = ROW_GROUP_ROWS
+    first = pa.record_batch({"s": pa.array([f"phrase {i % 100}" for i in range(n)])})
+    later = pa.record_batch({"s": pa.array([f"value {i:012d} " + "x" * 60 for i in range(2 * n)])})
+    path = tmp_path / "out.parquet"
+    writer = BackgroundWriter(path, first.schema)
+    writer.put(first)
+    writer.put(later)
+    writer.close()
+    assert writer.dictionary == ["s"]
+    meta = pq.ParquetFile(path).metadata
+    assert "PLAIN" in meta.row_group(1).column(0).encodings  # the fallback happened
+    assert pq.read_table(path).column("s").to_pylist() == first.column(0).to_pylist() + later.column(0).to_pylist()
