@@ -46,3 +46,29 @@ def test_a_worker_starts_without_the_other_commands():
     printed = _python(code)
     assert "--data-dir" in printed
     assert printed.strip().splitlines()[-1] == "[]"
+
+
+def test_the_engine_sets_up_numpy_and_arrow_before_they_load():
+    """Importing the engine first turns off OpenBLAS's spinning threads (one per core) and the allocator's
+    transparent huge pages, whoever starts the process and whatever its environment says."""
+    import os
+
+    import pytest
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("counts threads in /proc")
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "MIMALLOC_ALLOW_THP")}
+    code = (
+        "import os, jobs, numpy\n"
+        "print(len(os.listdir('/proc/self/task')))\n"  # numpy alone: OpenBLAS threads start at its import
+        "import pyarrow as pa\n"
+        "pa.allocate_buffer(1 << 20)\n"
+        "print(pa.default_memory_pool().backend_name)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                         env={**env, "MIMALLOC_VERBOSE": "1"})
+    assert out.returncode == 0, out.stderr
+    threads, backend = out.stdout.split()
+    assert threads == "1"
+    if backend == "mimalloc" and "allow_thp" in out.stderr:
+        assert "option 'allow_thp': 0" in out.stderr
