@@ -555,7 +555,7 @@ def _spells_exactly(text: pa.Array, typed: pa.Array, kind: str) -> bool:
     """
     if kind not in ("int", "date", "null"):
         return False
-    total = _text_bytes(text)
+    total = text_bytes(text)
     if kind == "null":
         return total == 0
     valid = len(typed) - typed.null_count
@@ -567,7 +567,7 @@ def _spells_exactly(text: pa.Array, typed: pa.Array, kind: str) -> bool:
     return total == int(digits.sum()) + int((values < 0).sum())
 
 
-def _text_bytes(text: pa.Array) -> int:
+def text_bytes(text: pa.Array) -> int:
     """Total bytes of the values: the span of the offsets of a plain string array, no pass over the values."""
     if type(text) is pa.StringArray and not text.null_count and len(text):
         offsets = np.frombuffer(text.buffers()[1], np.int32, count=len(text) + 1, offset=text.offset * 4)

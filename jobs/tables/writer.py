@@ -8,12 +8,12 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from jobs.parquet_io import COMPRESSION, ROW_GROUP_BYTES, ROW_GROUP_ROWS
+from jobs.tables.infer import text_bytes
 
 _STOP = object()
 # A dictionary page may hold this much: room for a row group's worth of a text column that repeats a few
@@ -56,7 +56,7 @@ def dictionary_columns(table: pa.Table) -> list[str]:
         plain = _plain_bytes(arr, valid)
         large = plain >= _WORTH_COUNTING
         # A small column (a wide table has thousands): its first chunk tells enough, at a tenth of the cost.
-        head = (arr if large or arr.num_chunks == 0 else arr.chunk(0)).slice(0, _HEAD_ROWS)
+        head = (arr if large else arr.chunk(0)).slice(0, _HEAD_ROWS)
         head_valid = len(head) - head.null_count
         head_distinct = pc.count_distinct(head).as_py() if head_valid else 0
         if head_distinct <= max(16, head_valid // 4):
@@ -74,14 +74,7 @@ def _plain_bytes(arr: pa.ChunkedArray, valid: int) -> int:
     """Bytes of the non-null values PLAIN-encoded (a 4-byte length before each text); 0 for nested types."""
     t = arr.type
     if pa.types.is_string(t) or pa.types.is_binary(t) or pa.types.is_large_string(t) or pa.types.is_large_binary(t):
-        offset_type = np.dtype(np.int64 if pa.types.is_large_string(t) or pa.types.is_large_binary(t) else np.int32)
-        text = 0
-        for chunk in arr.chunks:  # the span of the offsets: no pass over the values
-            if len(chunk):
-                offsets = np.frombuffer(chunk.buffers()[1], offset_type, count=len(chunk) + 1,
-                                        offset=chunk.offset * offset_type.itemsize)
-                text += int(offsets[-1]) - int(offsets[0])
-        return text + 4 * valid
+        return sum(text_bytes(chunk) for chunk in arr.chunks) + 4 * valid
     try:
         return t.bit_width * valid // 8
     except ValueError:
