@@ -286,3 +286,35 @@ def test_quantiles_of_a_sorted_column_weigh_every_part_of_the_file_alike():
     counts = row["histogram_counts"]
     assert abs(sum(counts) - len(ids)) <= 20
     assert max(counts) / min(counts) < 1.5  # flat reads flat (weighted 1 for 8, the first bin held 4.7x the rest)
+
+
+@pytest.mark.parametrize("kind", ["float", "int", "date"])
+def test_quantiles_from_one_sketch_are_those_of_its_retained_values(kind):
+    from jobs.tables.profile import QUANTILES, ColumnProfile
+
+    # Under 65,536 values one sketch holds the column: its own quantile and CDF queries give the quantiles and
+    # the histogram, and they must be what the retained values, weighted, give (the path for two sketches).
+    rng = np.random.default_rng(7)
+    n = 30_000
+    if kind == "float":
+        arr = pa.array(np.where(rng.random(n) < 0.05, np.nan, rng.normal(50, 10, n)))
+    elif kind == "int":
+        arr = pa.array(rng.integers(0, 10**9, n))
+    else:
+        arr = pa.array(rng.integers(10_000, 20_000, n).astype("int32")).cast(pa.date32())
+    col = ColumnProfile("x", arr.type)
+    for start in range(0, n, 4000):
+        col.update(arr.slice(start, 4000))
+    assert col._kll_sampled is None and col._counts is None
+    row = col.result()
+    sketch = col._kll
+    items = list(sketch)
+    values = np.array([v for v, _ in items])
+    weights = np.array([w for _, w in items], np.int64)
+    empty = {f"p{round(q * 100)}": None for q in QUANTILES}
+    bounds = (sketch.get_min_value(), sketch.get_max_value())
+    expected = col._weighted_quantiles(empty, values, weights, row["quantile_method"], row["quantile_rank_error"],
+                                       col.count - col.nulls, bounds)
+    for key, value in expected.items():
+        assert row[key] == value, key
+    assert abs(sum(row["histogram_counts"]) - n) <= 10  # scaled to every value (NaN too), then rounded per bin
