@@ -502,8 +502,8 @@ class _Attempt:
             parts.append(more)
             rows += more.num_rows
             size += more.nbytes
-        if len(parts) == 1:
-            return batch
+        if len(parts) == 1 or rows == 0:  # nothing to join (rows 0: every row was rejected)
+            return parts[-1]
         return pa.Table.from_batches(parts).combine_chunks().to_batches(max_chunksize=rows)[0]
 
     def _next_block(self, before: int) -> pa.RecordBatch | None:

@@ -73,3 +73,17 @@ def test_short_blocks_are_joined_before_conversion_and_rows_keep_their_numbers(r
     assert [(r["row"], r["line"]) for r in rejects] == [(1500, 1501)]
     assert any("row 2500 has 'ABC-17'" in w for w in run.result.warnings), run.result.warnings
     assert t.column("c7").to_pylist()[2498] == "ABC-17"
+
+
+def test_blocks_of_only_rejected_rows_at_the_end(run_csv, monkeypatch):
+    # Blocks of ~30 rows joined by 100: the last join holds nothing but rejected rows.
+    monkeypatch.setattr(csv_processor, "BLOCK_BYTES", 64 << 10)
+    monkeypatch.setattr(csv_processor, "BLOCK_BYTES_PER_COLUMN", 0)
+    monkeypatch.setattr(csv_processor, "COALESCE_ROWS", 100)
+    cols, rows = 300, 600
+    lines = _wide_csv(cols, rows).decode().splitlines()
+    for i in range(301, rows + 1):  # the last 300 rows (several blocks) each hold a NUL
+        lines[i] = lines[i].replace(",", ",\x00", 1)
+    run = run_csv(("\n".join(lines) + "\n").encode())
+    assert run.data.num_rows == 300
+    assert pq.read_table(run.output("_rejects.parquet")).num_rows == 300
