@@ -57,7 +57,7 @@ MAX_BLOCK_BYTES = 16 << 20
 # Blocks of fewer rows than this (a wide table's: 8 MB of 2,000 columns is ~600 rows) are joined before they are
 # converted, up to COALESCE_BYTES: converting costs ~0.1 ms per column per chunk whatever its rows.
 COALESCE_ROWS = 4096
-COALESCE_BYTES = 32 << 20
+COALESCE_BYTES = 16 << 20
 # Raw blocks read ahead of the parser: enough to keep it fed (it needs the next block to end the current one's
 # last row), few enough that memory does not hold the 32 blocks Arrow would read ahead. 2 rather than 3 saves
 # ~40 MB on large files; a row longer than a block gets the one more it needs (see InputStream).
