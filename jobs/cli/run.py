@@ -111,7 +111,8 @@ class _Display:
                     return
                 task = self.progress.add_task(label, total=job.total or None)
                 self._tasks[job.id] = task
-            self.progress.update(task, description=label, completed=job.done, total=job.total or None)
+            # job.fraction, not done: all input read is not done until the outputs are written (99 % meanwhile).
+            self.progress.update(task, description=label, completed=job.fraction * job.total, total=job.total or None)
         elif task is not None:
             self.progress.remove_task(task)
             del self._tasks[job.id]

@@ -8,6 +8,8 @@ from typing import Any, Protocol
 
 from jobs.states import JobState
 
+_UNFINISHED = 0.99  # the most a job that has not succeeded shows done
+
 
 @dataclass(frozen=True)
 class NewJob:
@@ -62,9 +64,11 @@ class Job:
 
     @property
     def fraction(self) -> float:
+        """Share of the input done; 1.0 only once the job succeeded. A job that has read all its input still
+        writes its outputs (a wide table's profile takes a second or two): it shows 99 % meanwhile."""
         if self.state.succeeded:
             return 1.0
-        return min(1.0, self.done / self.total) if self.total else 0.0
+        return min(_UNFINISHED, self.done / self.total) if self.total else 0.0
 
     @property
     def seconds(self) -> float | None:

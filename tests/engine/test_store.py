@@ -100,3 +100,15 @@ def test_several_processes_write_at_once_without_lock_errors(tmp_path: Path) -> 
     assert all(store.get(i).done == 299 for i in ids)  # type: ignore[union-attr]
     journal = store._conn().execute("PRAGMA journal_mode").fetchone()[0]
     assert journal == "wal"
+
+
+def test_a_job_shows_done_only_once_its_outputs_are_written(tmp_path: Path) -> None:
+    # All input read, outputs still being written (a wide table's profile): 99 %, never 100 %, until it succeeds.
+    store = open_store(tmp_path)
+    [job_id] = store.add_jobs([_job(tmp_path)])
+    store.claim(job_id, "w")
+    store.report_progress(job_id, 5, 10, 1.0)
+    assert store.get(job_id).fraction == 0.5
+    store.report_progress(job_id, 10, 10, 1.0)
+    assert store.get(job_id).fraction == 0.99
+    assert store.transition(job_id, JobState.COMPLETED).fraction == 1.0
