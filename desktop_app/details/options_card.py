@@ -132,7 +132,12 @@ class OptionsCard(QGroupBox):
         sheets = detected_value(job, "sheet")
         self.sheets.setText(", ".join(map(str, sheets)) if isinstance(sheets, list) else str(sheets or ""))
         known = [k for k in ("encoding", "delimiter", "header", "decimal", "sheets") if k in job.metrics]
-        self.summary.setText(self.tr("as detected") if known else self.tr("defaults: nothing detected yet"))
+        if known:
+            self.summary.setText(self.tr("as detected"))
+        elif not job.state.is_final:
+            self.summary.setText(self.tr("what was detected shows when the job finishes"))
+        else:
+            self.summary.setText(self.tr("defaults: nothing detected yet"))
 
     def options(self) -> dict[str, Any]:
         job = self.job

@@ -691,12 +691,17 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
         <translation>Detectado: cámbialo y vuelve a ejecutar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="135"/>
+        <location filename="../../desktop_app/details/options_card.py" line="136"/>
         <source>as detected</source>
         <translation>según lo detectado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="135"/>
+        <location filename="../../desktop_app/details/options_card.py" line="138"/>
+        <source>what was detected shows when the job finishes</source>
+        <translation>lo detectado aparece cuando termina el trabajo</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/details/options_card.py" line="140"/>
         <source>defaults: nothing detected yet</source>
         <translation>valores por omisión: aún no se ha detectado nada</translation>
     </message>

@@ -193,6 +193,18 @@ def test_options_card_rerun_emits_the_edited_options(qtbot: QtBot, tmp_path: Pat
     assert blocker.args == [3, {"encoding": "cp1252", "delimiter": ";", "header": False, "decimal": ","}]
 
 
+def test_options_card_of_a_running_job_says_when_detection_shows(qtbot: QtBot, tmp_path: Path) -> None:
+    pane = DetailsPane()
+    qtbot.addWidget(pane)
+    running = dataclasses.replace(make_job(4, JobState.RUNNING), path=str(tmp_path / "sales.csv"), kind="table")
+    pane.set_job(running)
+    assert pane.options.summary.text() == "what was detected shows when the job finishes"
+    assert not pane.options.rerun.isEnabled()
+    done = dataclasses.replace(running, state=JobState.COMPLETED, metrics={"encoding": "utf-8", "delimiter": ","})
+    pane.set_job(done)
+    assert pane.options.summary.text() == "as detected" and pane.options.rerun.isEnabled()
+
+
 def test_spanish_translation_is_chosen_from_the_locale(qapp: QApplication) -> None:
     loaded = i18n.install(qapp, QLocale("es_ES"))
     try:
