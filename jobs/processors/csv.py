@@ -156,14 +156,6 @@ def _head(source: Path, dialect: Dialect, rows: int, block: int) -> pa.Table:
 def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -> ProcessResult:
     started = time.monotonic()
     source = Path(source)
-    _, other = _container(source)
-    if other in ("xlsx", "ods", "cfb"):
-        # Named like text, holds a workbook: read it as what it is, and say so.
-        from jobs.processors import excel
-
-        result = excel.process(source, options, progress)
-        result.warnings.insert(0, f"the file is named {source.suffix} but holds a spreadsheet; read as a workbook")
-        return result
     dialect = _dialect(source, options)
     size = source.stat().st_size
     # Every long step reports (or repeats) progress: the callback is also where a cancel is noticed, and a

@@ -92,10 +92,6 @@ def _selected(names: list[str], wanted: Any) -> list[str]:
 def preview(source: Path, rows: int = 50) -> pa.Table:
     """The first rows of the first sheet, typed, straight from the source."""
     source = Path(source)
-    if _kind(source) == "text":
-        from jobs.processors import csv
-
-        return csv.preview(source, rows)
     reader, info = _open(source)  # the guard's checks run first, whatever reads the rows
     batch = _head(source, info, rows + HEAD_ROWS) if info.sheets else None  # title rows may sit above
     if batch is None:
@@ -126,13 +122,6 @@ def _head(source: Path, info: WorkbookXml, rows: int) -> pa.RecordBatch | None:
 def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -> ProcessResult:
     started = time.monotonic()
     source = Path(source)
-    if _kind(source) == "text":
-        # Named like a workbook, holds delimited text: read it as what it is, and say so.
-        from jobs.processors import csv
-
-        result = csv.process(source, options, progress)
-        result.warnings.insert(0, f"the file is named {source.suffix} but holds delimited text; read as CSV")
-        return result
     reader, info = _open(source)
     names = list(reader.sheet_names)
     selected = _selected(names, options.get("sheet"))

@@ -93,7 +93,7 @@ register(
     ProcessorInfo(
         name="csv",
         kind="table",
-        module="jobs.processors.csv",
+        module="jobs.processors.table",  # the bytes pick the reader: csv, or excel for a renamed workbook
         extensions=tuple(
             base + comp
             for base in (".csv", ".tsv", ".psv", ".tab")
@@ -106,7 +106,7 @@ register(
     ProcessorInfo(
         name="excel",
         kind="table",
-        module="jobs.processors.excel",
+        module="jobs.processors.table",
         extensions=(".xlsx", ".xlsm", ".xls", ".ods"),
         description="Spreadsheets",
     )

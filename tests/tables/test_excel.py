@@ -12,8 +12,9 @@ import pyarrow as pa
 import pytest
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from jobs.processors import csv as csv_processor
+from jobs.preview import preview as preview_of
 from jobs.processors import excel as excel_processor
+from jobs.processors import registry
 from jobs.processors.base import Cancelled, ProcessingError, ProcessOptions
 
 
@@ -205,19 +206,26 @@ def test_password_protected_is_refused(run_excel, tmp_path):
 
 
 def test_mislabeled_files_are_read_as_what_they_are(tmp_path):
+    # What the registry runs for either name: the bytes pick the reader, the warning says so.
+    table_processor = registry.for_path(Path("x.csv")).load()
+    assert registry.for_path(Path("x.xlsx")).load() is table_processor
     text = tmp_path / "export.xlsx"
     text.write_bytes(b"a;b\n1;2\n3;4\n")
-    result = excel_processor.process(text, ProcessOptions(out_dir=tmp_path / "o1"), lambda d, t: None)
+    result = table_processor(text, ProcessOptions(out_dir=tmp_path / "o1"), lambda d, t: None)
     assert "holds delimited text" in result.warnings[0] and result.metrics["rows"] == 2
+    assert preview_of(text).table.num_rows == 2
     book = _workbook(tmp_path / "book.xlsx")
     renamed = tmp_path / "book.csv"
     renamed.write_bytes(book.read_bytes())
-    result = csv_processor.process(renamed, ProcessOptions(out_dir=tmp_path / "o2"), lambda d, t: None)
+    result = table_processor(renamed, ProcessOptions(out_dir=tmp_path / "o2"), lambda d, t: None)
     assert "holds a spreadsheet" in result.warnings[0] and result.metrics["sheets"][0] == "Sales data"
+    assert preview_of(renamed).kind == "table"
+    plain = table_processor(book, ProcessOptions(out_dir=tmp_path / "o4"), lambda d, t: None)
+    assert not any("named" in w for w in plain.warnings)
     pdf = tmp_path / "doc.xlsx"
     pdf.write_bytes(b"%PDF-1.4\n" + b"x" * 100)
     with pytest.raises(ProcessingError, match="PDF"):
-        excel_processor.process(pdf, ProcessOptions(out_dir=tmp_path / "o3"), lambda d, t: None)
+        table_processor(pdf, ProcessOptions(out_dir=tmp_path / "o3"), lambda d, t: None)
 
 
 def test_cancel_leaves_nothing(tmp_path):

@@ -1,0 +1,61 @@
+"""Tables, read by what their bytes hold, whatever the name says: delimited text (:mod:`jobs.processors.csv`)
+or a workbook (:mod:`jobs.processors.excel`).
+
+Both table entries of the registry load this module. A ``.csv`` that is really a saved workbook, or an ``.xlsx``
+that is really CSV text (exports often are), goes to the reader that can read it, with a warning saying so; the
+two readers never hand files to each other. Each reader is imported only when a file needs it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+
+import pyarrow as pa
+
+from jobs.processors.base import ProcessOptions, ProcessResult, ProgressCallback
+from jobs.tables.sniff import magic_kind, zip_kind
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def _content(source: Path) -> str:
+    """'workbook', 'text' (no known signature: delimited text, maybe) or 'other' (compressed, PDF, PNG…)."""
+    with open(source, "rb") as fh:
+        head = fh.read(16)
+    kind = magic_kind(head)
+    if kind is None:
+        return "text"
+    if kind == "zip":
+        kind = zip_kind(source)
+    return "workbook" if kind in ("xlsx", "ods", "cfb") else "other"
+
+
+def _reader(source: Path) -> tuple[ModuleType, str | None]:
+    """The reader for ``source`` and, when its name says otherwise, the warning that says what was done."""
+    from jobs.processors import csv, excel
+
+    named_workbook = source.suffix.lower() in WORKBOOK_SUFFIXES
+    content = _content(source)
+    if named_workbook and content == "text":
+        return csv, f"the file is named {source.suffix} but holds delimited text; read as CSV"
+    if not named_workbook and content == "workbook":
+        return excel, f"the file is named {source.suffix} but holds a spreadsheet; read as a workbook"
+    # Anything else goes to the reader its name picks, which reads it or says what it is instead.
+    return (excel if named_workbook else csv), None
+
+
+def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -> ProcessResult:
+    source = Path(source)
+    reader, warning = _reader(source)
+    result: ProcessResult = reader.process(source, options, progress)
+    if warning:
+        result.warnings.insert(0, warning)
+    return result
+
+
+def preview(source: Path, rows: int = 50) -> pa.Table:
+    source = Path(source)
+    reader, _ = _reader(source)
+    table: pa.Table = reader.preview(source, rows)
+    return table
