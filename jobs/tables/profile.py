@@ -522,22 +522,11 @@ class ColumnProfile:
         """What :meth:`_weighted_quantiles` gives for one sketch's retained values, from the sketch's own
         quantile and CDF queries (inclusive, as there): iterating its values in Python cost ~0.3 ms a column,
         most of the end of a wide table's job."""
-        for q, value in zip(QUANTILES, sketch.get_quantiles(list(QUANTILES), inclusive=True), strict=True):
-            out[f"p{round(q * 100)}"] = _render_float(float(value), self.type)
-        out["quantile_method"] = method
-        out["quantile_rank_error"] = error
-        lo, hi = float(sketch.get_min_value()), float(sketch.get_max_value())
-        valid = self.count - self.nulls
-        if hi > lo:
-            edges = np.linspace(lo, hi, HIST_BINS + 1)
-            cdf = np.asarray(sketch.get_cdf(edges[1:-1].tolist(), inclusive=True), np.float64)
-            counts = np.rint(np.diff(cdf, prepend=0.0) * valid).astype(np.int64)
-        else:
-            edges = np.array([lo, hi])
-            counts = np.array([valid], np.int64)
-        out["histogram_edges"] = [float(e) for e in edges]
-        out["histogram_counts"] = [int(c) for c in counts]
-        return out
+        quantiles = sketch.get_quantiles(list(QUANTILES), inclusive=True)
+        return self._distribution(
+            out, quantiles, method, error, (float(sketch.get_min_value()), float(sketch.get_max_value())),
+            self.count - self.nulls, lambda inner: sketch.get_cdf(inner.tolist(), inclusive=True),
+        )
 
     def _weighted_quantiles(
         self, out: dict[str, Any], values: np.ndarray, weights: np.ndarray, method: str, error: float,
@@ -553,20 +542,34 @@ class ColumnProfile:
         values, weights = values[order], weights[order]
         cum = np.cumsum(weights)
         total = int(cum[-1])
-        for q in QUANTILES:
-            at = min(int(np.searchsorted(cum, q * total, side="left")), len(values) - 1)
-            out[f"p{round(q * 100)}"] = _render_float(float(values[at]), self.type)
+        last = len(values) - 1
+        quantiles = [float(values[min(int(np.searchsorted(cum, q * total, side="left")), last)]) for q in QUANTILES]
+
+        def cdf(inner: np.ndarray) -> np.ndarray:  # share of the weight at or below each edge, then 1
+            below = np.concatenate([[0], cum])[np.searchsorted(values, inner, side="right")]
+            return np.append(below / total, 1.0)
+
+        lo_hi = bounds if bounds is not None else (float(values[0]), float(values[-1]))
+        return self._distribution(out, quantiles, method, error, lo_hi, total if scale_to is None else scale_to, cdf)
+
+    def _distribution(
+        self, out: dict[str, Any], quantiles: list[float], method: str, error: float, lo_hi: tuple[float, float],
+        total: int, cdf: Callable[[np.ndarray], Any],
+    ) -> dict[str, Any]:
+        """The quantiles rendered in the column's terms, and a histogram of ``total`` values over ``lo_hi`` from
+        ``cdf`` (the share at or below each inner bin edge, then 1)."""
+        for q, value in zip(QUANTILES, quantiles, strict=True):
+            out[f"p{round(q * 100)}"] = _render_float(float(value), self.type)
         out["quantile_method"] = method
         out["quantile_rank_error"] = error
-        lo, hi = bounds if bounds is not None else (float(values[0]), float(values[-1]))
-        scale = 1.0 if scale_to is None else scale_to / total
+        lo, hi = lo_hi
         if hi > lo:
             edges = np.linspace(lo, hi, HIST_BINS + 1)
-            bins = np.searchsorted(edges[1:-1], values, side="left")
-            counts = np.rint(np.bincount(bins, weights=weights, minlength=HIST_BINS) * scale).astype(np.int64)
+            shares = np.asarray(cdf(edges[1:-1]), np.float64)
+            counts = np.rint(np.diff(shares, prepend=0.0) * total).astype(np.int64)
         else:
             edges = np.array([lo, hi])
-            counts = np.array([round(total * scale)], np.int64)
+            counts = np.array([total], np.int64)
         out["histogram_edges"] = [float(e) for e in edges]
         out["histogram_counts"] = [int(c) for c in counts]
         return out
