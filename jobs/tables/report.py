@@ -118,6 +118,9 @@ def write_data(
                 group, group_rows, group_bytes = [], 0, 0
         if group:
             profiler.submit(partial(observe, group))
+        # The last row group is encoded while the profile catches up (a wide table's profile ends a second or
+        # more after the last chunk): the two overlap, instead of one waiting for the other.
+        writer.close()
         profiler.finish(tick)
     except BaseException:
         profiler.abort()
@@ -127,7 +130,6 @@ def write_data(
         for leftover in pieces + ([current] if current != path else []):
             leftover.unlink(missing_ok=True)
         raise
-    writer.close()
     if segments:
         segments.append(Segment(current, schema))
         _join(segments, path, scratch, options, patches)
