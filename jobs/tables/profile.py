@@ -140,6 +140,16 @@ def _dense_counts(arr: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array] 
     return keys, pa.array(counts[present], pa.int64())
 
 
+def _small_span(arr: pa.Array) -> bool:
+    """Integers or dates whose values lie within _DENSE_SPAN of each other (what :func:`_dense_counts` counts)."""
+    t = arr.type
+    if not (pa.types.is_integer(t) or pa.types.is_date32(t)) or pa.types.is_uint64(t):
+        return False
+    mm = pc.min_max(arr.cast(pa.int32()) if pa.types.is_date32(t) else arr)
+    lo, hi = mm["min"].as_py(), mm["max"].as_py()
+    return lo is not None and hi - lo < _DENSE_SPAN
+
+
 def _is_numeric(t: pa.DataType) -> bool:
     return pa.types.is_integer(t) or pa.types.is_floating(t)
 
@@ -250,7 +260,13 @@ class ColumnProfile:
         self._chunks += 1
         if not self._decided:
             self._decided = True
-            few = pa.types.is_boolean(arr.type) or pc.count_distinct(arr).as_py() <= max(1024, valid // 8)
+            if pa.types.is_boolean(arr.type):
+                few = True
+            else:
+                distinct = pc.count_distinct(arr).as_py()
+                # Integers and days within a small span are counted by position (one bincount), so counting
+                # them exactly costs less than the sketches, however many of them differ: a decade of days, codes.
+                few = distinct <= max(1024, valid // 8) or (distinct <= _EXACT_CAP // 2 and _small_span(arr))
             if few:
                 self._counts = pa.table({"value": pa.array([], arr.type), "n": pa.array([], pa.int64())})
         few = self._counts is not None

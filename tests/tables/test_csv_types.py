@@ -301,7 +301,7 @@ def test_quantiles_from_one_sketch_are_those_of_its_retained_values(kind):
     elif kind == "int":
         arr = pa.array(rng.integers(0, 10**9, n))
     else:
-        arr = pa.array(rng.integers(10_000, 20_000, n).astype("int32")).cast(pa.date32())
+        arr = pa.array(rng.integers(0, 100_000, n).astype("int32")).cast(pa.date32())  # 270 years: sketched
     col = ColumnProfile("x", arr.type)
     for start in range(0, n, 4000):
         col.update(arr.slice(start, 4000))
@@ -318,3 +318,24 @@ def test_quantiles_from_one_sketch_are_those_of_its_retained_values(kind):
     for key, value in expected.items():
         assert row[key] == value, key
     assert abs(sum(row["histogram_counts"]) - n) <= 10  # scaled to every value (NaN too), then rounded per bin
+
+
+def test_days_of_a_decade_are_counted_exactly_though_the_first_rows_hardly_repeat():
+    from jobs.tables.profile import ColumnProfile
+
+    # 2,500 rows over 3,650 days: most first values differ, but a decade of days is counted by position
+    # (a bincount), so distinct values, quantiles and top values are exact, not sketched.
+    rng = np.random.default_rng(5)
+    days = rng.integers(18_000, 21_650, 40_000).astype("int32")
+    col = ColumnProfile("d", pa.date32())
+    for start in range(0, len(days), 2_500):
+        col.update(pa.array(days[start:start + 2_500]).cast(pa.date32()))
+    row = col.result()
+    assert row["distinct_method"] == "exact" and row["distinct"] == len(np.unique(days))
+    assert row["quantile_method"] == "exact"
+    epoch = dt.date(1970, 1, 1)
+    for q in (5, 25, 50, 75, 95):
+        expected = int(np.quantile(days, q / 100, method="inverted_cdf"))
+        assert row[f"p{q}"] == (epoch + dt.timedelta(days=expected)).isoformat()
+    _, counts = np.unique(days, return_counts=True)
+    assert row["top_values"][0]["count"] == counts.max() and row["top_method"] == "exact"
