@@ -45,6 +45,8 @@ class StatusSummary(QWidget):
             layout.setSpacing(4)
             self._counts[state] = (icon, number)
         self.workers = QLabel()
+        self._busy = self._holding = 0
+        self._workers_total: int | None = None  # not polled yet: nothing shown
         self.throughput = QLabel()
         self.eta = QLabel()
         for w in (self.workers, self.throughput, self.eta):
@@ -52,6 +54,10 @@ class StatusSummary(QWidget):
             layout.addWidget(w)
 
     def set_counts(self, counts: dict[JobState, int]) -> None:
+        # A running or paused job holds a worker: the job list knows at once, the workers' heartbeats within
+        # a second or two (a short job could show "Workers 0/2" beside its running row).
+        self._holding = counts.get(JobState.RUNNING, 0) + counts.get(JobState.PAUSED, 0)
+        self._show_workers()
         for state, (icon, number) in self._counts.items():
             n = counts.get(state, 0)
             number.setText(str(n))
@@ -63,6 +69,14 @@ class StatusSummary(QWidget):
         return self._counts[state][1].text()
 
     def set_workers(self, busy: int, total: int) -> None:
+        self._busy, self._workers_total = busy, total
+        self._show_workers()
+
+    def _show_workers(self) -> None:
+        total = self._workers_total
+        if total is None:
+            return
+        busy = min(total, max(self._busy, self._holding))
         self.workers.setText(self.tr("Workers {0}/{1}").format(busy, total))
 
     def set_progress(self, rate: float, seconds_left: float | None) -> None:

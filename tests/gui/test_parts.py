@@ -21,6 +21,7 @@ from desktop_app.job_model import COL_PROGRESS, COL_STATUS, JOB_ROLE, JobTableMo
 from desktop_app.notifications import BatchTracker
 from desktop_app.settings import Settings
 from desktop_app.settings_dialog import SettingsDialog
+from desktop_app.status_bar import StatusSummary
 from jobs.preview import preview
 from jobs.states import JobState
 from jobs.store.base import Job
@@ -267,3 +268,16 @@ def test_many_signal_emits_do_not_exhaust_true() -> None:
     for i in range(50_000):
         emitter.ping.emit(i)
     assert len(received) == 50_000 and sys.getrefcount(True) > 1000
+
+
+def test_status_bar_counts_a_worker_busy_as_soon_as_its_job_runs(qtbot: QtBot) -> None:
+    summary = StatusSummary()
+    qtbot.addWidget(summary)
+    summary.set_counts({JobState.RUNNING: 1})
+    assert summary.workers.text() == ""  # the workers were not polled yet
+    summary.set_workers(0, 2)  # the worker's heartbeat has not named its job yet
+    assert summary.workers.text() == "Workers 1/2"
+    summary.set_counts({JobState.RUNNING: 1, JobState.PAUSED: 2})
+    assert summary.workers.text() == "Workers 2/2"  # never more than there are
+    summary.set_counts({JobState.COMPLETED: 3})
+    assert summary.workers.text() == "Workers 0/2"
