@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -19,6 +21,10 @@ from desktop_app.details.grid_model import GridView
 from desktop_app.details.loaders import OutputInfo, read_outputs
 from desktop_app.formatting import human_size
 from desktop_app.threads import run_in_background
+
+# Fields named above the grid: a wide table's 2,000 would fill the pane and squeeze the grid to two rows (and
+# laying out that much rich text stalls the window); the grid's headers name every column.
+SCHEMA_FIELDS = 30
 
 
 class OutputTab(QWidget):
@@ -108,7 +114,11 @@ class OutputTab(QWidget):
         if info.columns is not None:
             parts.append(self.tr("{0} columns").format(info.columns))
         self.summary.setText(" · ".join(parts))
-        self.schema.setText(", ".join(f"<b>{name}</b> {kind}" for name, kind in info.schema))
+        shown = info.schema[:SCHEMA_FIELDS]
+        text = ", ".join(f"<b>{html.escape(name)}</b> {html.escape(kind)}" for name, kind in shown)
+        if len(info.schema) > SCHEMA_FIELDS:
+            text += self.tr(", … and {0} more").format(f"{len(info.schema) - SCHEMA_FIELDS:,}")
+        self.schema.setText(text)
         self.grid.set_grid(info.grid)
 
     def current_path(self) -> str | None:

@@ -709,34 +709,39 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>OutputTab</name>
     <message>
-        <location filename="../../desktop_app/details/output.py" line="42"/>
+        <location filename="../../desktop_app/details/output.py" line="48"/>
         <source>Export this file…</source>
         <translation>Exportar este archivo…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/output.py" line="76"/>
+        <location filename="../../desktop_app/details/output.py" line="82"/>
         <source>No output yet.</source>
         <translation>Aún no hay salida.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/output.py" line="78"/>
+        <location filename="../../desktop_app/details/output.py" line="84"/>
         <source>Reading outputs…</source>
         <translation>Leyendo salidas…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/output.py" line="86"/>
+        <location filename="../../desktop_app/details/output.py" line="92"/>
         <source>The outputs could not be read: {0}</source>
         <translation>No se pudieron leer las salidas: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/output.py" line="107"/>
+        <location filename="../../desktop_app/details/output.py" line="113"/>
         <source>{0} rows</source>
         <translation>{0} filas</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/output.py" line="109"/>
+        <location filename="../../desktop_app/details/output.py" line="115"/>
         <source>{0} columns</source>
         <translation>{0} columnas</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/details/output.py" line="120"/>
+        <source>, … and {0} more</source>
+        <translation>, … y {0} más</translation>
     </message>
 </context>
 <context>
@@ -929,12 +934,12 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>StatusSummary</name>
     <message>
-        <location filename="../../desktop_app/status_bar.py" line="66"/>
+        <location filename="../../desktop_app/status_bar.py" line="80"/>
         <source>Workers {0}/{1}</source>
         <translation>Trabajadores {0}/{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/status_bar.py" line="70"/>
+        <location filename="../../desktop_app/status_bar.py" line="84"/>
         <source>{0} left</source>
         <translation>quedan {0}</translation>
     </message>

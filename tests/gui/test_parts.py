@@ -281,3 +281,22 @@ def test_status_bar_counts_a_worker_busy_as_soon_as_its_job_runs(qtbot: QtBot) -
     assert summary.workers.text() == "Workers 2/2"  # never more than there are
     summary.set_counts({JobState.COMPLETED: 3})
     assert summary.workers.text() == "Workers 0/2"
+
+
+def test_output_tab_names_a_few_fields_of_a_wide_table_and_escapes_them(qtbot: QtBot, tmp_path: Path) -> None:
+    # 2,000 fields listed above the grid filled the pane and left the grid two rows; names are text, not markup.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from desktop_app.details.output import SCHEMA_FIELDS, OutputTab
+
+    path = tmp_path / "wide.parquet"
+    pq.write_table(pa.table({"a<b>": [1], **{f"q{i}": [i] for i in range(1999)}}), path)
+    tab = OutputTab()
+    qtbot.addWidget(tab)
+    tab.show_outputs(1, [str(path)])
+    qtbot.waitUntil(lambda: tab.files.count() == 1, timeout=10_000)
+    text = tab.schema.text()
+    assert "<b>a&lt;b&gt;</b> int64" in text and f"<b>q{SCHEMA_FIELDS - 2}</b>" in text
+    assert f"<b>q{SCHEMA_FIELDS - 1}</b>" not in text and text.endswith(f"and {2000 - SCHEMA_FIELDS:,} more")
+    assert tab.grid.grid_model.columnCount() == 2000
