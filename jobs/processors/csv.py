@@ -41,7 +41,7 @@ from jobs.processors.base import (
 from jobs.tables.infer import ARROW_TYPES, FALSE_TOKENS, NULL_TOKENS, TRUE_TOKENS, ColumnTyper
 from jobs.tables.rejects import Rejects
 from jobs.tables.report import Summary, write_data, write_side_outputs
-from jobs.tables.sniff import COMPRESSIONS, Dialect, describe, magic_kind, read_head, sniff, zip_kind
+from jobs.tables.sniff import COMPRESSIONS, Dialect, describe, file_kind, magic_kind, read_head, sniff
 from jobs.tables.spread import spread_kinds
 from jobs.tables.stream import InputStream, line_breaks
 from jobs.tables.swallowed import SwallowWatch
@@ -80,27 +80,15 @@ def stem_of(source: Path) -> str:
             return name
 
 
-def _container(source: Path) -> tuple[str | None, str | None]:
-    """(compression, other kind): what the bytes say the file is."""
-    with open(source, "rb") as fh:
-        head = fh.read(16)
-    kind = magic_kind(head)
-    if kind in COMPRESSIONS:
-        return kind, None
-    if kind == "zip":
-        return None, zip_kind(source)
-    return None, kind
-
-
 def _dialect(source: Path, options: ProcessOptions) -> Dialect:
-    compression, other = _container(source)
+    compression, other = file_kind(source)
     if other is not None:
         raise ProcessingError(f"this is not a delimited text file: it is {describe(other)}")
     head = read_head(source, compression)
     if not head.strip():
         raise ProcessingError("the file is empty")
     kind = magic_kind(head)
-    if kind is not None and kind not in ("gzip", "zstd", "bz2"):
+    if kind is not None and kind not in COMPRESSIONS:
         raise ProcessingError(f"the compressed file holds {describe(kind)}, not a delimited text file")
     if _looks_binary(head):
         raise ProcessingError("this is not a delimited text file: its first bytes are binary data (many control codes)")

@@ -23,7 +23,7 @@ from jobs.processors.base import ProcessingError, ProcessOptions, ProcessResult,
 from jobs.tables.infer import NumberFormat, chunk_kind, convert
 from jobs.tables.names import unique_names
 from jobs.tables.report import Summary, write_data, write_side_outputs
-from jobs.tables.sniff import describe, detect_header, magic_kind, zip_kind
+from jobs.tables.sniff import describe, detect_header, file_kind
 from jobs.tables.threads import join_ticking, ticking
 from jobs.tables.xlsx_guard import SheetXml, WorkbookXml, check_cfb, check_zip
 from jobs.tables.xlsx_head import head_rows
@@ -36,16 +36,11 @@ _SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 def _kind(source: Path) -> str:
-    with open(source, "rb") as fh:
-        head = fh.read(16)
-    kind = magic_kind(head)
-    if kind == "zip":
-        return zip_kind(source)
+    compression, other = file_kind(source)
+    kind = compression or other
     if kind == "cfb":
         return check_cfb(source)
-    if kind is None:
-        return "text"
-    return kind
+    return kind or "text"
 
 
 def _stem(source: Path) -> str:

@@ -14,21 +14,17 @@ from types import ModuleType
 import pyarrow as pa
 
 from jobs.processors.base import ProcessOptions, ProcessResult, ProgressCallback
-from jobs.tables.sniff import magic_kind, zip_kind
+from jobs.tables.sniff import file_kind
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 def _content(source: Path) -> str:
     """'workbook', 'text' (no known signature: delimited text, maybe) or 'other' (compressed, PDF, PNG…)."""
-    with open(source, "rb") as fh:
-        head = fh.read(16)
-    kind = magic_kind(head)
-    if kind is None:
+    compression, other = file_kind(source)
+    if compression is None and other is None:
         return "text"
-    if kind == "zip":
-        kind = zip_kind(source)
-    return "workbook" if kind in ("xlsx", "ods", "cfb") else "other"
+    return "workbook" if other in ("xlsx", "ods", "cfb") else "other"
 
 
 def _reader(source: Path) -> tuple[ModuleType, str | None]:

@@ -106,14 +106,18 @@ def _length_range(values: pa.Array | pa.ChunkedArray) -> tuple[int | None, int |
 _DENSE_SPAN = 1 << 16  # integers (and days) spread over fewer values than this are counted by position
 
 
+def _by_position(t: pa.DataType) -> bool:
+    """Integers and days, which :func:`_dense_counts` counts by their offset from the smallest (uint64 could
+    overflow int64)."""
+    return (pa.types.is_integer(t) and not pa.types.is_uint64(t)) or pa.types.is_date32(t)
+
+
 def _dense_counts(arr: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array] | None:
     """Value counts of booleans, or of integers and dates within a small span, without hashing: one
     ``bincount`` (about a tenth of the cost of ``value_counts`` on quantities, codes, flags and days).
     None for anything else."""
     t = arr.type
-    if not (pa.types.is_boolean(t) or pa.types.is_integer(t) or pa.types.is_date32(t)):
-        return None
-    if pa.types.is_uint64(t):
+    if not (pa.types.is_boolean(t) or _by_position(t)):
         return None
     chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
     if pa.types.is_boolean(t):
@@ -143,7 +147,7 @@ def _dense_counts(arr: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array] 
 def _small_span(arr: pa.Array) -> bool:
     """Integers or dates whose values lie within _DENSE_SPAN of each other (what :func:`_dense_counts` counts)."""
     t = arr.type
-    if not (pa.types.is_integer(t) or pa.types.is_date32(t)) or pa.types.is_uint64(t):
+    if not _by_position(t):
         return False
     mm = pc.min_max(arr.cast(pa.int32()) if pa.types.is_date32(t) else arr)
     lo, hi = mm["min"].as_py(), mm["max"].as_py()

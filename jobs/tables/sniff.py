@@ -88,6 +88,19 @@ def zip_kind(path: Path) -> str:
     return "zip"
 
 
+def file_kind(path: Path) -> tuple[str | None, str | None]:
+    """What the file's first bytes say it is: (compression, other kind). (None, None): no signature, text maybe;
+    a ZIP container is told apart by its members ('xlsx', 'ods' or 'zip')."""
+    with open(path, "rb") as fh:
+        head = fh.read(16)
+    kind = magic_kind(head)
+    if kind in COMPRESSIONS:
+        return kind, None
+    if kind == "zip":
+        return None, zip_kind(path)
+    return None, kind
+
+
 def read_head(path: Path, compression: str | None, size: int = HEAD_BYTES) -> bytes:
     """The first ``size`` bytes of the content, decompressed."""
     try:
