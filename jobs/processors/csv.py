@@ -620,6 +620,7 @@ class _Attempt:
     def warnings(self) -> list[str]:
         # A widening names a row of the output: the person looks for it in the file, rejected rows and all.
         out = [replace(w, row=self.rejects.file_row(w.row)).message() for t in self.typers for w in t.widenings]
+        out += [note for t in self.typers for note in t.notes()]
         for name, bad in self.bad_utf8.items():
             out.append(
                 f"column '{name}': {bad} value(s) are not valid UTF-8 (the encoding changes part-way); "

@@ -20,21 +20,31 @@ import pyarrow.compute as pc
 NULL_TOKENS = ("", "NA", "N/A", "n/a", "na", "null", "NULL", "Null", "#N/A", "-", "None", "NaN", "nan")
 _NULL_SET = pa.array(NULL_TOKENS, pa.string())
 
-KINDS = ("null", "bool", "int", "float", "date", "timestamp", "timestamptz", "string")
+KINDS = ("null", "bool", "int", "float", "date", "date_dmy", "date_mdy", "date_dm", "timestamp", "timestamptz",
+         "string")
 ARROW_TYPES: dict[str, pa.DataType] = {
     "null": pa.string(),  # a column with no value at all is kept as text: the safest type for a later append
     "bool": pa.bool_(),
     "int": pa.int64(),
     "float": pa.float64(),
     "date": pa.date32(),
+    # Dates written the regional way, "31.12.2024", "31/12/2024" (day first) or "12/31/2024" (month first). The
+    # order is never guessed: a value with a day above 12 tells it, dots mean day first (no country writes
+    # month.day.year), and until a value tells, the column is "date_dm": kept as text, and read again as dates
+    # from the start if a later value tells the order.
+    "date_dmy": pa.date32(),
+    "date_mdy": pa.date32(),
+    "date_dm": pa.string(),
     "timestamp": pa.timestamp("us"),
     # With a zone or offset ("…T10:00:00Z", "+02:00"): the instant, in UTC. Naive and zoned values in one column
     # are not mixed (which zone would the naive ones be in?): such a column stays text.
     "timestamptz": pa.timestamp("us", tz="UTC"),
     "string": pa.string(),
 }
-# Try order when a chunk's own kind is needed: narrowest first.
-_TRY_ORDER = ("int", "float", "bool", "date", "timestamp", "timestamptz")
+# Try order when a chunk's own kind is needed: narrowest first. _REGIONAL stands for the three regional date
+# kinds: which one a chunk is, its values decide (:func:`_date_order`).
+_REGIONAL = "date_dmy"
+_TRY_ORDER = ("int", "float", "bool", "date", _REGIONAL, "timestamp", "timestamptz")
 # Beyond 2**53 a float no longer holds every integer: such integers must never be widened to float.
 _FLOAT_EXACT = 2**53
 # A column's first this many values set its first kind; any later value that does not fit it is a change,
@@ -202,6 +212,8 @@ def convert(arr: pa.Array, kind: str, fmt: NumberFormat = NumberFormat(), nulls:
             raise DoesNotFit("has values")
         return pa.nulls(len(arr), target)
     view = _text_view(arr)  # shared by the prefix tests below while ``values`` is still ``arr``
+    if kind in _REGIONAL_KINDS:
+        return _regional_date(arr, kind, view)
     if kind == "bool":
         values = _without_null_tokens(arr, view)
         # One hash lookup per value: the position in TRUE_TOKENS + FALSE_TOKENS says both "is a boolean" and which.
@@ -244,6 +256,73 @@ def convert(arr: pa.Array, kind: str, fmt: NumberFormat = NumberFormat(), nulls:
     ):
         raise DoesNotFit("integer too long for a float")
     return typed
+
+
+_REGIONAL_KINDS = ("date_dmy", "date_mdy", "date_dm")
+# Day, month and year with one separator: "31.12.2024", "1/2/2024", "31-12-2024". RE2 has no back-references,
+# hence the separator spelled out three times.
+_DATE_SHAPE = r"^[0-9]{1,2}(?:\.[0-9]{1,2}\.|/[0-9]{1,2}/|-[0-9]{1,2}-)[0-9]{4}$"
+_DATE_PARTS = r"^(?P<a>[0-9]+)(?P<sep>.)(?P<b>[0-9]+).(?P<y>[0-9]+)$"
+_DOT = pa.scalar(".", pa.string())
+
+
+def _date_numbers(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The first, second and year numbers of each value (no nulls), and which values use dots."""
+    if not pc.all(pc.match_substring_regex(values, _DATE_SHAPE)).as_py():
+        raise DoesNotFit("not a day, month and year")
+    parts = pc.extract_regex(values, _DATE_PARTS)
+    a, sep, b, y = (parts.field(i) for i in range(4))
+    number = lambda part: pc.cast(part, pa.int32()).to_numpy()  # noqa: E731
+    dots = pc.equal(sep, _DOT).to_numpy(zero_copy_only=False)
+    return number(a), number(b), number(y), dots
+
+
+def _date_order(values: pa.Array) -> str | None:
+    """Which regional date kind a chunk's values (no nulls) are: the order only a value can tell, never guessed."""
+    try:
+        a, b, _, dots = _date_numbers(values)
+    except (DoesNotFit, pa.ArrowInvalid):
+        return None
+    first_day, second_day = bool((a > 12).any()), bool((b > 12).any())
+    if first_day and second_day:
+        return None  # both orders in one column: text
+    if first_day or (not second_day and dots.any()):
+        return "date_dmy"
+    return "date_mdy" if second_day else "date_dm"
+
+
+def _regional_date(arr: pa.Array, kind: str, view: _TextView | None) -> pa.Array:
+    """Text → a regional date kind; raises :class:`DoesNotFit` unless every value is a real date of that order.
+
+    Arrow's strptime rolls "31.02.2024" over to March and takes "24" as the year 24: the numbers are checked
+    here instead, and the days counted with numpy.
+    """
+    values = _without_null_tokens(arr, view)
+    valid = np.asarray(values.is_valid()) if values.null_count else None
+    present = values.filter(pa.array(valid)) if valid is not None else values
+    if len(present) == 0:
+        return pa.nulls(len(arr), ARROW_TYPES[kind])
+    a, b, year, dots = _date_numbers(present)
+    if kind == "date_dm":
+        # Undecided: every value must read both ways (day and month up to 12); kept as the text it is.
+        if dots.any() or a.min() < 1 or b.min() < 1 or a.max() > 12 or b.max() > 12:
+            raise DoesNotFit("tells the day from the month")
+        return convert(arr, "string")
+    if kind == "date_mdy" and dots.any():
+        raise DoesNotFit("month first with dots")
+    day, month = (a, b) if kind == "date_dmy" else (b, a)
+    if month.min() < 1 or month.max() > 12 or day.min() < 1:
+        raise DoesNotFit("no such month or day")
+    first_of_month = ((year.astype(np.int64) - 1970) * 12 + month - 1).astype("datetime64[M]")
+    days = first_of_month.astype("datetime64[D]") + (day - 1).astype("timedelta64[D]")
+    if (days.astype("datetime64[M]") != first_of_month).any():
+        raise DoesNotFit("no such day in its month")  # 31.02.2024, 31/04/2024
+    counts = days.astype(np.int64).astype(np.int32)
+    if valid is None:
+        return pa.array(counts, pa.int32()).cast(pa.date32())
+    full = np.zeros(len(values), np.int32)
+    full[valid] = counts
+    return pa.array(full, pa.int32(), mask=~valid).cast(pa.date32())
 
 
 def _leading_zero(values: pa.Array, decimal: str = ".", view: _TextView | None = None) -> bool:
@@ -305,11 +384,18 @@ def _chunk_kind(arr: pa.Array, fmt: NumberFormat) -> tuple[str, pa.Array | None]
     probe = values.slice(0, 256)
     short = len(values) <= len(probe)  # the probe is every value: trying it first would try them twice
     for kind in _possible_kinds(probe, fmt):
-        if short or _fits(probe, kind, fmt):
-            try:
-                return kind, convert(arr, kind, fmt)
-            except (DoesNotFit, pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        if kind == _REGIONAL:
+            # Which of the three, all the values decide (the day above 12 may be anywhere in the chunk).
+            ordered = _date_order(values)
+            if ordered is None:
                 continue
+            kind = ordered
+        elif not (short or _fits(probe, kind, fmt)):
+            continue
+        try:
+            return kind, convert(arr, kind, fmt)
+        except (DoesNotFit, pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
     return "string", None
 
 
@@ -327,6 +413,7 @@ _KIND_BYTES = {
     "float": _byte_set(_DIGITS + "+-eE.," + "infatyINFATY"),  # "inf", "nan"
     "bool": _byte_set("".join(TRUE_TOKENS + FALSE_TOKENS)),
     "date": _byte_set(_DIGITS + "-"),
+    _REGIONAL: _byte_set(_DIGITS + "./-"),
     "timestamp": _byte_set(_DIGITS + "-+:.,TtZz "),
     "timestamptz": _byte_set(_DIGITS + "-+:.,TtZz "),
 }
@@ -367,6 +454,8 @@ def join(a: str, b: str) -> str:
         return "float"
     if {a, b} == {"date", "timestamp"}:
         return "timestamp"
+    if "date_dm" in (a, b) and {a, b} & {"date_dmy", "date_mdy"}:
+        return a if b == "date_dm" else b  # a value told the order
     return "string"
 
 
@@ -391,6 +480,8 @@ class Widening:
 
 _NAMES = {
     "null": "empty", "bool": "true/false", "int": "an integer", "float": "a number", "date": "a date",
+    "date_dmy": "a day/month/year date", "date_mdy": "a month/day/year date",
+    "date_dm": "a date whose day and month may be either way round",
     "timestamp": "a date-time", "timestamptz": "a date-time with a time zone", "string": "text",
 }
 
@@ -416,10 +507,18 @@ class ColumnTyper:
     # "+17" or "NA"): then a later change to text can cast the rows already written instead of reading the
     # file again. Followed for the kinds whose text form is unique (integers, dates, empty columns).
     exact_text: bool = True
+    undecided: str | None = None  # a value of a column whose day/month order no value has told yet
 
     @property
     def target(self) -> str:
         return join(self.kind, self.floor)
+
+    def notes(self) -> list[str]:
+        """What the user should know about the column's type beyond its widenings."""
+        if self.target != "date_dm":
+            return []
+        return [f"column '{self.name}' holds dates such as {self.undecided!r} with no day above 12, so whether "
+                "the day or the month comes first cannot be told; it is stored as text"]
 
     def widens_in_place(self, old: str) -> bool:
         """Whether values already converted to ``old`` give the current target's values by a plain cast."""
@@ -428,6 +527,8 @@ class ColumnTyper:
             return True
         if old == "null":
             return new != "string" or self.exact_text
+        if old == "date_dm":
+            return new == "string"  # written as the text it is
         if new == "string":
             return old in ("int", "date") and self.exact_text
         # int → float is exact (an integer a float would round makes the column text, see _widen).
@@ -533,7 +634,9 @@ class ColumnTyper:
                     typed = convert(arr, new, self.fmt)
                 except (DoesNotFit, pa.ArrowInvalid, pa.ArrowNotImplementedError):
                     new = "string"
-        if self.kind not in ("null", new):
+        if new == "date_dm" and self.undecided is None:
+            self.undecided = str(pc.drop_null(_without_null_tokens(arr))[0].as_py())
+        if self.kind not in ("null", new) and not (self.kind == "date_dm" and new != "string"):
             idx = _first_misfit(arr, self.kind, self.fmt)
             self.widenings.append(Widening(self.name, self.kind, new, first_row + idx, str(arr[idx].as_py())))
         self.kind = new

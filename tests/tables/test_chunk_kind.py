@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from jobs.tables import infer
@@ -16,6 +17,7 @@ VALUES = [
     "1.234,5", "0,5", "007", "0x10", "12345678901234567890", "true", "False", "TRUE", "2024-01-31", "2024-1-5",
     "2024-01-31T10:00:00", "2024-01-31 10:00:00.250", "2024-01-31T10:00:00Z", "2024-01-31T10:00:00+01:00",
     "31/01/2024", "yes", "no", "Paris", "ABC-17", "n/a", "NA", "-", "", "null", "1 234", "12:30", "€5", "naïve",
+    "01/02/2024", "12/31/2024", "31.12.2024", "1.2.2024", "31-12-2024", "31.02.2024", "1.2.24",
 ]
 
 
@@ -25,6 +27,10 @@ def _kind_by_trying(arr: pa.Array, fmt: NumberFormat) -> str:
     if all(mask.to_pylist()):
         return "null"
     for kind in infer._TRY_ORDER:
+        if kind == infer._REGIONAL:  # which regional date kind, the values decide (not a screen)
+            kind = infer._date_order(arr.filter(pc.invert(mask)))
+            if kind is None:
+                continue
         if infer._fits(arr, kind, fmt):
             return kind
     return "string"

@@ -1,0 +1,127 @@
+"""Dates written the regional way: "31.12.2024" and "31/12/2024" (day first), "12/31/2024" (month first).
+
+A value with a day above 12 tells the order wherever it is in the file; dots mean day first; a column whose
+values read both ways stays text, with a warning. Values are checked against Python's own calendar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import openpyxl
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+from jobs.tables.infer import NumberFormat, chunk_kind, convert
+
+START = dt.date(2024, 1, 1)
+
+
+def _sorted_by_date(spell, rows: int, per_day: int) -> tuple[bytes, list[dt.date]]:
+    """Rows sorted by date, ``per_day`` rows a day: the first 12 days read both ways."""
+    days = [START + dt.timedelta(days=i // per_day) for i in range(rows)]
+    lines = ["date,amount,note"] + [f"{spell(d)},{i % 997},order {i:07d}" for i, d in enumerate(days)]
+    return ("\n".join(lines) + "\n").encode(), days
+
+
+def test_dotted_dates_are_day_first(run_csv):
+    run = run_csv("Datum;Betrag;Kunde\n1.2.2024;1.234,56;Müller\n31.12.2024;-12,5;Weiß\n05.06.2023;3;Groß\n"
+                  .encode())
+    data = run.data
+    assert data.schema.field("Datum").type == pa.date32()
+    assert data.column("Datum").to_pylist() == [dt.date(2024, 2, 1), dt.date(2024, 12, 31), dt.date(2023, 6, 5)]
+    assert data.column("Betrag").to_pylist() == [1234.56, -12.5, 3.0]
+    profile = run.columns["Datum"]
+    assert (profile["min"], profile["max"]) == ("2023-06-05", "2024-12-31")
+    assert run.result.warnings == []
+
+
+SPELLINGS = [
+    pytest.param(lambda d: f"{d.day:02d}/{d.month:02d}/{d.year}", id="day first"),
+    pytest.param(lambda d: f"{d.month}/{d.day}/{d.year}", id="month first"),
+    pytest.param(lambda d: f"{d.day}-{d.month}-{d.year}", id="day first, dashes"),
+]
+
+
+@pytest.mark.parametrize("spell", SPELLINGS)
+@pytest.mark.parametrize(("rows", "per_day", "started_over"), [
+    # 7.8 MB: no look at blocks spread over the file; the first day above 12 is in the second chunk, after
+    # rows were written as text: the file is read again as dates.
+    (260_000, 13_000, True),
+    # 12 MB: the blocks spread over the file show a day above 12 before anything is written.
+    (400_000, 20_000, False),
+])
+def test_a_day_above_12_tells_the_order_late_in_the_file(run_csv, caplog, spell, rows, per_day, started_over):
+    data, days = _sorted_by_date(spell, rows, per_day)
+    with caplog.at_level(logging.INFO, logger="jobs.processors.csv"):
+        run = run_csv(data)
+    assert any("starting over" in r.getMessage() for r in caplog.records) == started_over
+    col = run.data.column("date")
+    assert run.data.schema.field("date").type == pa.date32()
+    assert col.to_pylist() == days
+    assert run.result.warnings == []  # an order told is no change of type
+    profile = run.columns["date"]
+    assert (profile["min"], profile["max"]) == (days[0].isoformat(), days[-1].isoformat())
+    assert profile["distinct"] == pc.count_distinct(col).as_py() == len(set(days))
+    assert profile["nulls"] == 0
+
+
+def test_dates_that_read_both_ways_stay_text_with_a_warning(run_csv):
+    values = [f"{1 + i % 12:02d}/{1 + (i * 7) % 12:02d}/2024" for i in range(3000)]
+    run = run_csv(("paid,n\n" + "".join(f"{v},{i}\n" for i, v in enumerate(values))).encode())
+    assert run.data.schema.field("paid").type == pa.string()
+    assert run.data.column("paid").to_pylist() == values  # exactly as written
+    [warning] = run.result.warnings
+    assert "'paid'" in warning and "'01/01/2024'" in warning and "stored as text" in warning
+
+
+def test_both_orders_in_one_column_stay_text(run_csv):
+    values = [f"{13 + i % 15}/{1 + i % 12:02d}/2024" for i in range(2000)]
+    values[1500] = "12/31/2024"  # month first: the file mixes two formats, which is not guessed
+    run = run_csv(("d,n\n" + "".join(f"{v},{i}\n" for i, v in enumerate(values))).encode())
+    assert run.data.column("d").to_pylist() == values
+    [warning] = run.result.warnings
+    assert "row 1501" in warning and "'12/31/2024'" in warning and "text" in warning
+
+
+def test_null_tokens_and_late_text_in_a_date_column(run_csv):
+    dates = [START + dt.timedelta(days=i * 40) for i in range(5000)]
+    spelled = [f"{d.day}.{d.month}.{d.year}" for d in dates]
+    with_null = [*spelled[:100], "n/a", *spelled[101:]]
+    run = run_csv(("d\n" + "\n".join(with_null) + "\n").encode())
+    assert run.data.column("d").to_pylist() == [None if i == 100 else d for i, d in enumerate(dates)]
+    assert run.columns["d"]["nulls"] == 1
+    with_text = [*with_null[:4000], "unknown", *with_null[4001:]]
+    run = run_csv(("d\n" + "\n".join(with_text) + "\n").encode(), name="text.csv")
+    assert run.data.column("d").to_pylist() == [v if v != "" else None for v in with_text]  # read again as text
+    [warning] = run.result.warnings
+    assert "row 4001" in warning and "'unknown'" in warning
+
+
+@pytest.mark.parametrize("value", ["31.02.2024", "31/04/2024", "29.02.2023", "31.12.24", "0.1.2024", "1.13.2024",
+                                   "12.31.2024", " 1.2.2024", "1.2.2024 "])
+def test_values_that_are_no_date_stay_text(value):
+    # Arrow's own strptime would roll 31.02 over to March and read "24" as the year 24.
+    arr = pa.array(["1.2.2024", value], pa.string())
+    assert chunk_kind(arr, NumberFormat()) == "string"
+
+
+def test_leap_days_and_single_digits():
+    arr = pa.array(["29.02.2024", "1.1.1900", "31.12.9999", "", "NA"], pa.string())
+    assert chunk_kind(arr, NumberFormat()) == "date_dmy"
+    assert convert(arr, "date_dmy").to_pylist() == [dt.date(2024, 2, 29), dt.date(1900, 1, 1),
+                                                     dt.date(9999, 12, 31), None, None]
+
+
+def test_text_cells_of_a_workbook(run_excel, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Datum", "Menge"])
+    for day, qty in (("01.03.2024", 2), ("15.03.2024", 5), ("31.03.2024", 7)):
+        ws.append([day, qty])  # typed as text, as exports from other programs often are
+    path = tmp_path / "dates.xlsx"
+    wb.save(path)
+    run = run_excel(path)
+    assert run.data.column("Datum").to_pylist() == [dt.date(2024, 3, 1), dt.date(2024, 3, 15), dt.date(2024, 3, 31)]
