@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from jobs.outputs import safe_name
 from jobs.processors.base import ProcessingError, ProcessOptions, ProcessResult, ProgressCallback
-from jobs.tables.infer import NumberFormat, chunk_kind, convert
+from jobs.tables.infer import NumberFormat, chunk_kind, convert, first_value, undecided_dates
 from jobs.tables.names import unique_names
 from jobs.tables.report import Summary, write_data, write_side_outputs
 from jobs.tables.sniff import describe, detect_header, file_kind
@@ -252,22 +252,27 @@ def _shape(
     else:
         names, renamed = [f"column_{i + 1}" for i in range(batch.num_columns)], []
     body = batch.slice(start + int(header))
-    columns = [_typed(col) for col in ticking(body.columns, tick)]
+    typed = [_typed(col) for col in ticking(body.columns, tick)]
+    columns = [c for c, _ in typed]
+    renamed = renamed + [undecided_dates(n, example) for n, (_, example) in zip(names, typed, strict=True) if example]
     fields = [pa.field(n, c.type, nullable=True) for n, c in zip(names, columns, strict=True)]
     table = pa.Table.from_arrays(columns, schema=pa.schema(fields))
     return _drop_empty_tail(table), skipped, renamed
 
 
-def _typed(arr: pa.Array) -> pa.Array:
-    """Text cells → the narrowest kind that holds every value; midnight-only date-times become dates."""
+def _typed(arr: pa.Array) -> tuple[pa.Array, str | None]:
+    """Text cells → the narrowest kind that holds every value; midnight-only date-times become dates.
+
+    Also a value of a column of dates that read both ways (day or month first), which stays text; else None.
+    """
     text = pc.fill_null(arr.cast(pa.string()), "")
     kind = chunk_kind(text, NumberFormat())
     typed = convert(text, "string" if kind == "null" else kind, NumberFormat())
     if kind == "timestamp":
         micros = pc.drop_null(typed).cast(pa.int64()).to_numpy(zero_copy_only=False)
         if len(micros) and np.all(micros % 86_400_000_000 == 0):
-            return typed.cast(pa.date32())
-    return typed
+            return typed.cast(pa.date32()), None
+    return typed, (first_value(text) if kind == "date_dm" else None)
 
 
 def _drop_empty_tail(table: pa.Table) -> pa.Table:

@@ -277,6 +277,18 @@ def _date_numbers(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     return number(a), number(b), number(y), dots
 
 
+def first_value(arr: pa.Array) -> str:
+    """The first value of a text column that is not null or a null token (an example for a message)."""
+    values = pc.drop_null(_without_null_tokens(arr))
+    return str(values[0].as_py()) if len(values) else ""
+
+
+def undecided_dates(column: str, example: str) -> str:
+    """The warning for a column left as text because its dates read both ways."""
+    return (f"column '{column}' holds dates such as {example!r} with no day above 12, so whether the day or the "
+            "month comes first cannot be told; it is stored as text")
+
+
 def _date_order(values: pa.Array) -> str | None:
     """Which regional date kind a chunk's values (no nulls) are: the order only a value can tell, never guessed."""
     try:
@@ -515,10 +527,7 @@ class ColumnTyper:
 
     def notes(self) -> list[str]:
         """What the user should know about the column's type beyond its widenings."""
-        if self.target != "date_dm":
-            return []
-        return [f"column '{self.name}' holds dates such as {self.undecided!r} with no day above 12, so whether "
-                "the day or the month comes first cannot be told; it is stored as text"]
+        return [undecided_dates(self.name, self.undecided or "")] if self.target == "date_dm" else []
 
     def widens_in_place(self, old: str) -> bool:
         """Whether values already converted to ``old`` give the current target's values by a plain cast."""
@@ -635,7 +644,7 @@ class ColumnTyper:
                 except (DoesNotFit, pa.ArrowInvalid, pa.ArrowNotImplementedError):
                     new = "string"
         if new == "date_dm" and self.undecided is None:
-            self.undecided = str(pc.drop_null(_without_null_tokens(arr))[0].as_py())
+            self.undecided = first_value(arr)
         if self.kind not in ("null", new) and not (self.kind == "date_dm" and new != "string"):
             idx = _first_misfit(arr, self.kind, self.fmt)
             self.widenings.append(Widening(self.name, self.kind, new, first_row + idx, str(arr[idx].as_py())))

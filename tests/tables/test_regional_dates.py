@@ -125,3 +125,18 @@ def test_text_cells_of_a_workbook(run_excel, tmp_path):
     wb.save(path)
     run = run_excel(path)
     assert run.data.column("Datum").to_pylist() == [dt.date(2024, 3, 1), dt.date(2024, 3, 15), dt.date(2024, 3, 31)]
+
+
+def test_text_cells_of_a_workbook_that_read_both_ways(run_excel, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Orders"
+    ws.append(["Paid", "Menge"])
+    for day, qty in (("01/03/2024", 2), ("N/A", 5), ("11/03/2024", 7)):
+        ws.append([day, qty])
+    path = tmp_path / "both.xlsx"
+    wb.save(path)
+    run = run_excel(path)
+    assert run.data.column("Paid").to_pylist() == ["01/03/2024", "N/A", "11/03/2024"]
+    [warning] = run.result.warnings
+    assert warning.startswith("sheet 'Orders': column 'Paid'") and "'01/03/2024'" in warning
