@@ -15,34 +15,44 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from jobs.tables import dates
+
 # Tokens that mean "no value" in exports from Excel, R, pandas and databases. In typed columns they become nulls;
 # in string columns only "" does, because "NA" is also Namibia and "-" is a legitimate label.
 NULL_TOKENS = ("", "NA", "N/A", "n/a", "na", "null", "NULL", "Null", "#N/A", "-", "None", "NaN", "nan")
 _NULL_SET = pa.array(NULL_TOKENS, pa.string())
 
-KINDS = ("null", "bool", "int", "float", "date", "date_dmy", "date_mdy", "date_dm", "timestamp", "timestamptz",
-         "string")
+KINDS = ("null", "bool", "int", "float", "date", "date_dmy", "date_mdy", "date_dm", "timestamp", "timestamp_dmy",
+         "timestamp_mdy", "timestamp_dm", "timestamptz", "string")
 ARROW_TYPES: dict[str, pa.DataType] = {
     "null": pa.string(),  # a column with no value at all is kept as text: the safest type for a later append
     "bool": pa.bool_(),
     "int": pa.int64(),
     "float": pa.float64(),
     "date": pa.date32(),
-    # Dates written the regional way, "31.12.2024", "31/12/2024" (day first) or "12/31/2024" (month first). The
-    # order is never guessed: a value with a day above 12 tells it, dots mean day first (no country writes
-    # month.day.year), and until a value tells, the column is "date_dm": kept as text, and read again as dates
-    # from the start if a later value tells the order.
+    # Dates (and date-times) written the regional way, "31.12.2024", "31/12/2024 14:30" (day first) or
+    # "12/31/2024" (month first): see jobs/tables/dates.py. The order is never guessed; until a value tells it,
+    # the column is "date_dm" (or "timestamp_dm"): kept as text, and read again from the start if a later
+    # value tells the order.
     "date_dmy": pa.date32(),
     "date_mdy": pa.date32(),
     "date_dm": pa.string(),
+    "timestamp_dmy": pa.timestamp("us"),
+    "timestamp_mdy": pa.timestamp("us"),
+    "timestamp_dm": pa.string(),
     "timestamp": pa.timestamp("us"),
     # With a zone or offset ("…T10:00:00Z", "+02:00"): the instant, in UTC. Naive and zoned values in one column
     # are not mixed (which zone would the naive ones be in?): such a column stays text.
     "timestamptz": pa.timestamp("us", tz="UTC"),
     "string": pa.string(),
 }
-# Try order when a chunk's own kind is needed: narrowest first. _REGIONAL stands for the three regional date
-# kinds: which one a chunk is, its values decide (:func:`_date_order`).
+# The regional kinds: (day/month order, has a time of day) → kind, and back.
+_REGIONAL_NAMES = {(order, timed): f"{'timestamp' if timed else 'date'}_{order}"
+                   for order in ("dmy", "mdy", "dm") for timed in (False, True)}
+_REGIONAL_KINDS = {kind: key for key, kind in _REGIONAL_NAMES.items()}
+_UNDECIDED = ("date_dm", "timestamp_dm")
+# Try order when a chunk's own kind is needed: narrowest first. _REGIONAL stands for the six regional kinds:
+# which one a chunk is, its values decide (:func:`_regional_kind`).
 _REGIONAL = "date_dmy"
 _TRY_ORDER = ("int", "float", "bool", "date", _REGIONAL, "timestamp", "timestamptz")
 # Beyond 2**53 a float no longer holds every integer: such integers must never be widened to float.
@@ -213,7 +223,7 @@ def convert(arr: pa.Array, kind: str, fmt: NumberFormat = NumberFormat(), nulls:
         return pa.nulls(len(arr), target)
     view = _text_view(arr)  # shared by the prefix tests below while ``values`` is still ``arr``
     if kind in _REGIONAL_KINDS:
-        return _regional_date(arr, kind, view)
+        return _regional(arr, kind, view)
     if kind == "bool":
         values = _without_null_tokens(arr, view)
         # One hash lookup per value: the position in TRUE_TOKENS + FALSE_TOKENS says both "is a boolean" and which.
@@ -258,25 +268,6 @@ def convert(arr: pa.Array, kind: str, fmt: NumberFormat = NumberFormat(), nulls:
     return typed
 
 
-_REGIONAL_KINDS = ("date_dmy", "date_mdy", "date_dm")
-# Day, month and year with one separator: "31.12.2024", "1/2/2024", "31-12-2024". RE2 has no back-references,
-# hence the separator spelled out three times.
-_DATE_SHAPE = r"^[0-9]{1,2}(?:\.[0-9]{1,2}\.|/[0-9]{1,2}/|-[0-9]{1,2}-)[0-9]{4}$"
-_DATE_PARTS = r"^(?P<a>[0-9]+)(?P<sep>.)(?P<b>[0-9]+).(?P<y>[0-9]+)$"
-_DOT = pa.scalar(".", pa.string())
-
-
-def _date_numbers(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The first, second and year numbers of each value (no nulls), and which values use dots."""
-    if not pc.all(pc.match_substring_regex(values, _DATE_SHAPE)).as_py():
-        raise DoesNotFit("not a day, month and year")
-    parts = pc.extract_regex(values, _DATE_PARTS)
-    a, sep, b, y = (parts.field(i) for i in range(4))
-    number = lambda part: pc.cast(part, pa.int32()).to_numpy()  # noqa: E731
-    dots = pc.equal(sep, _DOT).to_numpy(zero_copy_only=False)
-    return number(a), number(b), number(y), dots
-
-
 def first_value(arr: pa.Array) -> str:
     """The first value of a text column that is not null or a null token (an example for a message)."""
     values = pc.drop_null(_without_null_tokens(arr))
@@ -289,52 +280,54 @@ def undecided_dates(column: str, example: str) -> str:
             "month comes first cannot be told; it is stored as text")
 
 
-def _date_order(values: pa.Array) -> str | None:
-    """Which regional date kind a chunk's values (no nulls) are: the order only a value can tell, never guessed."""
+def _regional_kind(values: pa.Array) -> str | None:
+    """Which regional kind a chunk's values (no nulls) are; None when they are none, or both orders occur."""
     try:
-        a, b, _, dots = _date_numbers(values)
-    except (DoesNotFit, pa.ArrowInvalid):
+        parts = dates.parse(values)
+    except (dates.NotADate, pa.ArrowInvalid):
         return None
-    first_day, second_day = bool((a > 12).any()), bool((b > 12).any())
-    if first_day and second_day:
-        return None  # both orders in one column: text
-    if first_day or (not second_day and dots.any()):
-        return "date_dmy"
-    return "date_mdy" if second_day else "date_dm"
+    order = dates.order(parts)
+    return None if order is None else _REGIONAL_NAMES[(order, bool(parts.timed.any()))]
 
 
-def _regional_date(arr: pa.Array, kind: str, view: _TextView | None) -> pa.Array:
-    """Text → a regional date kind; raises :class:`DoesNotFit` unless every value is a real date of that order.
+def _mixed_orders(arr: pa.Array) -> tuple[str, str] | None:
+    """A day-first and a month-first value when a chunk is all regional dates, in both orders; else None."""
+    values = pc.drop_null(_without_null_tokens(arr))
+    try:
+        parts = dates.parse(values)
+    except (dates.NotADate, pa.ArrowInvalid):
+        return None
+    if dates.order(parts) is not None:
+        return None
+    return str(values[int(np.argmax(parts.first > 12))]), str(values[int(np.argmax(parts.second > 12))])
 
-    Arrow's strptime rolls "31.02.2024" over to March and takes "24" as the year 24: the numbers are checked
-    here instead, and the days counted with numpy.
-    """
+
+def _regional(arr: pa.Array, kind: str, view: _TextView | None) -> pa.Array:
+    """Text → a regional kind; raises :class:`DoesNotFit` unless every value is a real date of its order."""
+    order, timed = _REGIONAL_KINDS[kind]
     values = _without_null_tokens(arr, view)
     valid = np.asarray(values.is_valid()) if values.null_count else None
     present = values.filter(pa.array(valid)) if valid is not None else values
     if len(present) == 0:
         return pa.nulls(len(arr), ARROW_TYPES[kind])
-    a, b, year, dots = _date_numbers(present)
-    if kind == "date_dm":
-        # Undecided: every value must read both ways (day and month up to 12); kept as the text it is.
-        if dots.any() or a.min() < 1 or b.min() < 1 or a.max() > 12 or b.max() > 12:
-            raise DoesNotFit("tells the day from the month")
-        return convert(arr, "string")
-    if kind == "date_mdy" and dots.any():
-        raise DoesNotFit("month first with dots")
-    day, month = (a, b) if kind == "date_dmy" else (b, a)
-    if month.min() < 1 or month.max() > 12 or day.min() < 1:
-        raise DoesNotFit("no such month or day")
-    first_of_month = ((year.astype(np.int64) - 1970) * 12 + month - 1).astype("datetime64[M]")
-    days = first_of_month.astype("datetime64[D]") + (day - 1).astype("timedelta64[D]")
-    if (days.astype("datetime64[M]") != first_of_month).any():
-        raise DoesNotFit("no such day in its month")  # 31.02.2024, 31/04/2024
-    counts = days.astype(np.int64).astype(np.int32)
+    try:
+        parts = dates.parse(present)
+        if not timed and parts.timed.any():
+            raise dates.NotADate("has a time of day")
+        if order == "dm":
+            # Undecided: every value must read both ways; kept as the text it is.
+            if not dates.reads_both_ways(parts):
+                raise dates.NotADate("tells the day from the month")
+            return convert(arr, "string")
+        numbers = (dates.micros if timed else dates.days)(parts, order == "dmy")
+    except dates.NotADate as exc:
+        raise DoesNotFit(str(exc)) from None
+    physical = pa.int64() if timed else pa.int32()
     if valid is None:
-        return pa.array(counts, pa.int32()).cast(pa.date32())
-    full = np.zeros(len(values), np.int32)
-    full[valid] = counts
-    return pa.array(full, pa.int32(), mask=~valid).cast(pa.date32())
+        return pa.array(numbers, physical).cast(ARROW_TYPES[kind])
+    full = np.zeros(len(values), np.int64)
+    full[valid] = numbers
+    return pa.array(full, physical, mask=~valid).cast(ARROW_TYPES[kind])
 
 
 def _leading_zero(values: pa.Array, decimal: str = ".", view: _TextView | None = None) -> bool:
@@ -398,7 +391,7 @@ def _chunk_kind(arr: pa.Array, fmt: NumberFormat) -> tuple[str, pa.Array | None]
     for kind in _possible_kinds(probe, fmt):
         if kind == _REGIONAL:
             # Which of the three, all the values decide (the day above 12 may be anywhere in the chunk).
-            ordered = _date_order(values)
+            ordered = _regional_kind(values)
             if ordered is None:
                 continue
             kind = ordered
@@ -425,7 +418,7 @@ _KIND_BYTES = {
     "float": _byte_set(_DIGITS + "+-eE.," + "infatyINFATY"),  # "inf", "nan"
     "bool": _byte_set("".join(TRUE_TOKENS + FALSE_TOKENS)),
     "date": _byte_set(_DIGITS + "-"),
-    _REGIONAL: _byte_set(_DIGITS + "./-"),
+    _REGIONAL: _byte_set(_DIGITS + "./-: TAPMapm"),
     "timestamp": _byte_set(_DIGITS + "-+:.,TtZz "),
     "timestamptz": _byte_set(_DIGITS + "-+:.,TtZz "),
 }
@@ -466,8 +459,12 @@ def join(a: str, b: str) -> str:
         return "float"
     if {a, b} == {"date", "timestamp"}:
         return "timestamp"
-    if "date_dm" in (a, b) and {a, b} & {"date_dmy", "date_mdy"}:
-        return a if b == "date_dm" else b  # a value told the order
+    if a in _REGIONAL_KINDS and b in _REGIONAL_KINDS:
+        (order_a, timed_a), (order_b, timed_b) = _REGIONAL_KINDS[a], _REGIONAL_KINDS[b]
+        orders = {order_a, order_b} - {"dm"}  # an undecided order takes the one a value told
+        if len(orders) > 1:
+            return "string"  # both orders: two formats in one column
+        return _REGIONAL_NAMES[(orders.pop() if orders else "dm", timed_a or timed_b)]
     return "string"
 
 
@@ -494,6 +491,8 @@ _NAMES = {
     "null": "empty", "bool": "true/false", "int": "an integer", "float": "a number", "date": "a date",
     "date_dmy": "a day/month/year date", "date_mdy": "a month/day/year date",
     "date_dm": "a date whose day and month may be either way round",
+    "timestamp_dmy": "a day/month/year date-time", "timestamp_mdy": "a month/day/year date-time",
+    "timestamp_dm": "a date-time whose day and month may be either way round",
     "timestamp": "a date-time", "timestamptz": "a date-time with a time zone", "string": "text",
 }
 
@@ -520,6 +519,7 @@ class ColumnTyper:
     # file again. Followed for the kinds whose text form is unique (integers, dates, empty columns).
     exact_text: bool = True
     undecided: str | None = None  # a value of a column whose day/month order no value has told yet
+    mixed_orders: tuple[str, str] | None = None  # a day-first and a month-first date of the column's first values
 
     @property
     def target(self) -> str:
@@ -527,7 +527,13 @@ class ColumnTyper:
 
     def notes(self) -> list[str]:
         """What the user should know about the column's type beyond its widenings."""
-        return [undecided_dates(self.name, self.undecided or "")] if self.target == "date_dm" else []
+        if self.target in _UNDECIDED:
+            return [undecided_dates(self.name, self.undecided or "")]
+        if self.target == "string" and self.mixed_orders:
+            day_first, month_first = self.mixed_orders
+            return [f"column '{self.name}' mixes day-first and month-first dates ({day_first!r}, {month_first!r}); "
+                    "it is stored as text"]
+        return []
 
     def widens_in_place(self, old: str) -> bool:
         """Whether values already converted to ``old`` give the current target's values by a plain cast."""
@@ -536,12 +542,13 @@ class ColumnTyper:
             return True
         if old == "null":
             return new != "string" or self.exact_text
-        if old == "date_dm":
-            return new == "string"  # written as the text it is
+        if old in _UNDECIDED:
+            return ARROW_TYPES[new] == pa.string()  # written as the text it is
         if new == "string":
             return old in ("int", "date") and self.exact_text
         # int → float is exact (an integer a float would round makes the column text, see _widen).
-        return (old, new) in (("int", "float"), ("date", "timestamp"))
+        return (old, new) in (("int", "float"), ("date", "timestamp"), ("date_dmy", "timestamp_dmy"),
+                              ("date_mdy", "timestamp_mdy"))
 
     def observe(self, arr: pa.Array, first_row: int) -> pa.Array | None:
         """Follow ``kind`` over one chunk; ``first_row``: 1-based data row number of ``arr[0]``.
@@ -643,9 +650,11 @@ class ColumnTyper:
                     typed = convert(arr, new, self.fmt)
                 except (DoesNotFit, pa.ArrowInvalid, pa.ArrowNotImplementedError):
                     new = "string"
-        if new == "date_dm" and self.undecided is None:
+        if new == own == "string" and self.kind == "null" and _possible_regional(arr):
+            self.mixed_orders = _mixed_orders(arr)
+        if new in _UNDECIDED and self.undecided is None:
             self.undecided = first_value(arr)
-        if self.kind not in ("null", new) and not (self.kind == "date_dm" and new != "string"):
+        if self.kind not in ("null", new) and not _order_told(self.kind, new):
             idx = _first_misfit(arr, self.kind, self.fmt)
             self.widenings.append(Widening(self.name, self.kind, new, first_row + idx, str(arr[idx].as_py())))
         self.kind = new
@@ -654,6 +663,16 @@ class ColumnTyper:
         elif new == "null":
             self._nulls = True
         return typed
+
+
+def _possible_regional(arr: pa.Array) -> bool:
+    """Whether the bytes of the first values allow a regional date (a cheap screen before a regex)."""
+    return _REGIONAL in _possible_kinds(pc.drop_null(arr).slice(0, 256), NumberFormat())
+
+
+def _order_told(old: str, new: str) -> bool:
+    """An undecided regional kind became the same kind with its order known: no change of type to report."""
+    return old in _UNDECIDED and new in _REGIONAL_KINDS and _REGIONAL_KINDS[old][1] == _REGIONAL_KINDS[new][1]
 
 
 _POW10 = np.array([10**k for k in range(1, 20)], np.uint64)

@@ -18,6 +18,7 @@ VALUES = [
     "2024-01-31T10:00:00", "2024-01-31 10:00:00.250", "2024-01-31T10:00:00Z", "2024-01-31T10:00:00+01:00",
     "31/01/2024", "yes", "no", "Paris", "ABC-17", "n/a", "NA", "-", "", "null", "1 234", "12:30", "€5", "naïve",
     "01/02/2024", "12/31/2024", "31.12.2024", "1.2.2024", "31-12-2024", "31.02.2024", "1.2.24",
+    "31.12.2024 14:30", "12/31/2024 2:30:05 PM", "01/02/2024 10:00", "1.2.2024 24:00",
 ]
 
 
@@ -28,7 +29,7 @@ def _kind_by_trying(arr: pa.Array, fmt: NumberFormat) -> str:
         return "null"
     for kind in infer._TRY_ORDER:
         if kind == infer._REGIONAL:  # which regional date kind, the values decide (not a screen)
-            kind = infer._date_order(arr.filter(pc.invert(mask)))
+            kind = infer._regional_kind(arr.filter(pc.invert(mask)))
             if kind is None:
                 continue
         if infer._fits(arr, kind, fmt):

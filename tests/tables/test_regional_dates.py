@@ -1,4 +1,5 @@
-"""Dates written the regional way: "31.12.2024" and "31/12/2024" (day first), "12/31/2024" (month first).
+"""Dates written the regional way: "31.12.2024" and "31/12/2024" (day first), "12/31/2024" (month first), with
+or without a time of day ("31.12.2024 14:30", "12/31/2024 2:30:05 PM").
 
 A value with a day above 12 tells the order wherever it is in the file; dots mean day first; a column whose
 values read both ways stays text, with a warning. Values are checked against Python's own calendar.
@@ -140,3 +141,54 @@ def test_text_cells_of_a_workbook_that_read_both_ways(run_excel, tmp_path):
     assert run.data.column("Paid").to_pylist() == ["01/03/2024", "N/A", "11/03/2024"]
     [warning] = run.result.warnings
     assert warning.startswith("sheet 'Orders': column 'Paid'") and "'01/03/2024'" in warning
+
+
+def test_date_times_day_first_and_month_first(run_csv):
+    run = run_csv(b"bestellt;us;mixed\n"
+                  b"31.12.2024 14:30;12/31/2024 2:30:05 PM;31.12.2024\n"
+                  b"1.2.2024 09:05:07.25;1/2/2024 12:00 AM;1.2.2024 8:00\n"
+                  b"NA;7/4/2024 12:15 pm;\n")
+    data = run.data
+    for name in ("bestellt", "us", "mixed"):
+        assert data.schema.field(name).type == pa.timestamp("us"), name
+    assert data.column("bestellt").to_pylist() == [dt.datetime(2024, 12, 31, 14, 30),
+                                                   dt.datetime(2024, 2, 1, 9, 5, 7, 250_000), None]
+    assert data.column("us").to_pylist() == [dt.datetime(2024, 12, 31, 14, 30, 5), dt.datetime(2024, 1, 2),
+                                             dt.datetime(2024, 7, 4, 12, 15)]
+    # A date without a time is at midnight, as an ISO date is in a date-time column.
+    assert data.column("mixed").to_pylist() == [dt.datetime(2024, 12, 31), dt.datetime(2024, 2, 1, 8), None]
+    assert run.columns["bestellt"]["nulls"] == 1
+    assert run.result.warnings == []
+
+
+def test_a_time_of_day_late_in_a_date_column(run_csv):
+    days = [START + dt.timedelta(days=i % 700) for i in range(300_000)]
+    values = [f"{d.day}.{d.month}.{d.year}" for d in days]
+    values[250_000] = "3.4.2024 10:15"
+    run = run_csv(("d,n\n" + "".join(f"{v},{i}\n" for i, v in enumerate(values))).encode())
+    expected = [dt.datetime(d.year, d.month, d.day) for d in days]
+    expected[250_000] = dt.datetime(2024, 4, 3, 10, 15)
+    assert run.data.column("d").to_pylist() == expected
+    [warning] = run.result.warnings
+    assert "row 250001" in warning and "date-time" in warning
+
+
+@pytest.mark.parametrize("value", ["31.12.2024 24:00", "1/2/2024 13:00 PM", "1/2/2024 0:30 AM", "31.12.2024 14:60",
+                                   "31.12.2024 14", "31.12.2024 14:30:00.1234567", "31.12.2024  14:30"])
+def test_times_that_are_no_time_stay_text(value):
+    assert chunk_kind(pa.array(["1.2.2024 10:00", value], pa.string()), NumberFormat()) == "string"
+
+
+def test_date_times_that_read_both_ways_stay_text(run_csv):
+    values = [f"{1 + i % 12:02d}/{1 + (i * 5) % 12:02d}/2024 {i % 24}:00" for i in range(2000)]
+    run = run_csv(("at\n" + "".join(f"{v}\n" for v in values)).encode())
+    assert run.data.column("at").to_pylist() == values
+    [warning] = run.result.warnings
+    assert "'at'" in warning and repr(values[0]) in warning
+
+
+def test_both_orders_among_the_first_values_are_named(run_csv):
+    run = run_csv(b"d\n31/01/2024\n12/31/2024\n05/05/2024\n")
+    assert run.data.column("d").to_pylist() == ["31/01/2024", "12/31/2024", "05/05/2024"]
+    assert run.result.warnings == ["column 'd' mixes day-first and month-first dates ('31/01/2024', '12/31/2024'); "
+                                   "it is stored as text"]
