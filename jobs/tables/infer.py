@@ -89,7 +89,7 @@ _TOKEN_FIRST = np.zeros(256, np.bool_)
 _TOKEN_FIRST[list(b"Nn#")] = True
 _SIGN = np.zeros(256, np.bool_)
 _SIGN[list(b"+-")] = True
-_ZERO, _MINUS = np.uint8(ord("0")), np.uint8(ord("-"))
+_ZERO, _MINUS, _SPACE = np.uint8(ord("0")), np.uint8(ord("-")), np.uint8(ord(" "))
 
 
 def _after_zero(decimal: str) -> np.ndarray:
@@ -211,7 +211,31 @@ def convert(arr: pa.Array, kind: str, fmt: NumberFormat = NumberFormat(), nulls:
     """Text → ``kind``; raises :class:`DoesNotFit` (or ``pa.ArrowInvalid``) unless every value fits exactly.
 
     ``nulls`` False: the caller has seen no null token in this column yet, so a plain cast is tried first.
+    Values padded with spaces (" 12", "3.50  ": fixed-width exports, SAP) are read without them, but only
+    after the plain reading failed: clean files pay nothing. Text keeps its spaces.
     """
+    try:
+        return _convert(arr, kind, fmt, nulls)
+    except (DoesNotFit, pa.ArrowInvalid):
+        if kind in ("string", "null", "date_dm", "timestamp_dm") or not _padded(arr):
+            raise
+        trimmed = pc.utf8_trim(arr, " ")
+        if not pc.any(pc.not_equal(trimmed, "")).as_py():
+            raise  # only blanks: no value says what the column is
+    return _convert(trimmed, kind, fmt, True)
+
+
+def _padded(arr: pa.Array) -> bool:
+    """Whether a value starts or ends with a space."""
+    view = _text_view(arr)
+    if view is None:
+        return bool(pc.any(pc.match_substring_regex(arr, "^ | $")).as_py())
+    filled = view.lengths > 0
+    last = view.byte(view.starts + np.maximum(view.lengths - 1, 0))
+    return bool((((view.first == _SPACE) | (last == _SPACE)) & filled).any())
+
+
+def _convert(arr: pa.Array, kind: str, fmt: NumberFormat, nulls: bool) -> pa.Array:
     if kind == "string":
         view = _text_view(arr)
         out = view.with_nulls_where_empty(arr) if view is not None else None
@@ -282,6 +306,9 @@ def undecided_dates(column: str, example: str) -> str:
 
 def _regional_kind(values: pa.Array) -> str | None:
     """Which regional kind a chunk's values (no nulls) are; None when they are none, or both orders occur."""
+    if _padded(values):
+        values = pc.utf8_trim(values, " ")
+        values = values.filter(pc.not_equal(values, ""))  # blanks are nulls once trimmed
     try:
         parts = dates.parse(values)
     except (dates.NotADate, pa.ArrowInvalid):
@@ -311,7 +338,7 @@ def _regional(arr: pa.Array, kind: str, view: _TextView | None) -> pa.Array:
     if len(present) == 0:
         return pa.nulls(len(arr), ARROW_TYPES[kind])
     try:
-        parts = dates.parse(present)
+        parts = dates.parse(pc.utf8_trim(present, " ") if _padded(present) else present)
         if not timed and parts.timed.any():
             raise dates.NotADate("has a time of day")
         if order == "dm":
@@ -413,11 +440,12 @@ def _byte_set(chars: str) -> np.ndarray:
 _DIGITS = "0123456789"
 # Every byte a value of the kind may hold, generously (Arrow's casts decide): a byte outside the set rules the
 # kind out without a cast. Text columns ("yes", "Paris") are then told in one pass instead of five failed casts.
-_INT_BYTES = {sep: _byte_set(_DIGITS + "+-" + sep) for sep in ".,"}  # by thousands separator
+# A space: the padding of " 12" (see :func:`convert`).
+_INT_BYTES = {sep: _byte_set(_DIGITS + "+- " + sep) for sep in ".,"}  # by thousands separator
 _KIND_BYTES = {
-    "float": _byte_set(_DIGITS + "+-eE.," + "infatyINFATY"),  # "inf", "nan"
-    "bool": _byte_set("".join(TRUE_TOKENS + FALSE_TOKENS)),
-    "date": _byte_set(_DIGITS + "-"),
+    "float": _byte_set(_DIGITS + "+-eE., " + "infatyINFATY"),  # "inf", "nan"
+    "bool": _byte_set("".join(TRUE_TOKENS + FALSE_TOKENS) + " "),
+    "date": _byte_set(_DIGITS + "- "),
     _REGIONAL: _byte_set(_DIGITS + "./-: TAPMapm"),
     "timestamp": _byte_set(_DIGITS + "-+:.,TtZz "),
     "timestamptz": _byte_set(_DIGITS + "-+:.,TtZz "),
@@ -434,8 +462,9 @@ def _possible_kinds(probe: pa.Array, fmt: NumberFormat) -> list[str]:
     data = view.bytes()
     used = np.zeros(256, np.bool_)
     used[data] = True
-    if used[_SIGNS].any():
-        # A sign inside a value ("2024-01-31") is no number, unless after an exponent ("1e-5").
+    if used[_SIGNS].any() and not used[_SPACE]:
+        # A sign inside a value ("2024-01-31") is no number, unless after an exponent ("1e-5"); after padding
+        # (" -5") it is not inside, so padded values skip this test.
         signs = int(_SIGNS.take(data).sum())
         inside = signs > int((_SIGNS.take(view.first) & (view.lengths > 0)).sum())
     else:

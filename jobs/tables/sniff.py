@@ -336,9 +336,10 @@ def detect_decimal(records: list[list[str]], delimiter: str, later: Iterable[lis
     """
     if delimiter == ",":
         return "."  # a decimal comma in a comma-separated file would need quotes on every number: rare
-    # Counted once per distinct value: columns repeat theirs, and the later records can fill a MiB.
-    sample = Counter(v for rec in records[1:] for v in rec)
-    proven = _proven_decimal(sample) or _proven_decimal(Counter(v for rec in later for v in rec))
+    # Counted once per distinct value: columns repeat theirs, and the later records can fill a MiB. Without
+    # the spaces of fixed-width exports ("   1.234,56"), as the values are read.
+    sample = Counter(v.strip(" ") for rec in records[1:] for v in rec)
+    proven = _proven_decimal(sample) or _proven_decimal(Counter(v.strip(" ") for rec in later for v in rec))
     return proven or _decimal_vote(sample)
 
 

@@ -102,7 +102,7 @@ def test_null_tokens_and_late_text_in_a_date_column(run_csv):
 
 
 @pytest.mark.parametrize("value", ["31.02.2024", "31/04/2024", "29.02.2023", "31.12.24", "0.1.2024", "1.13.2024",
-                                   "12.31.2024", " 1.2.2024", "1.2.2024 "])
+                                   "12.31.2024", "1. 2.2024", "1.2.2024x"])
 def test_values_that_are_no_date_stay_text(value):
     # Arrow's own strptime would roll 31.02 over to March and read "24" as the year 24.
     arr = pa.array(["1.2.2024", value], pa.string())
