@@ -1,4 +1,5 @@
-"""What was detected in a file (encoding, delimiter, header row, decimal mark, sheets), editable, with Re-run."""
+"""What was detected in a file (encoding, delimiter, header row, decimal mark, date order, sheets), editable,
+with Re-run."""
 
 from __future__ import annotations
 
@@ -59,6 +60,14 @@ class OptionsCard(QGroupBox):
         self.decimal = QComboBox()
         self.decimal.addItem(self.tr(". (point)"), ".")
         self.decimal.addItem(self.tr(", (comma)"), ",")
+        # Only dates whose values all read both ways wait for this: a day above 12 tells the order by itself.
+        self.dates = QComboBox()
+        self.dates.addItem(self.tr("as the values tell"), None)
+        self.dates.addItem(self.tr("day first (31/12)"), "dmy")
+        self.dates.addItem(self.tr("month first (12/31)"), "mdy")
+        self.dates.setToolTip(self.tr("Which comes first in dates such as 01/02/2024, which read both ways. "
+                                      "A date with a day above 12 tells by itself; without one, such dates "
+                                      "stay text unless chosen here."))
         self.sheets = QLineEdit()
         self.sheets.setMinimumWidth(240)
         self.sheets.setPlaceholderText(self.tr("all sheets"))
@@ -75,6 +84,7 @@ class OptionsCard(QGroupBox):
             (self.tr("Delimiter:"), self.delimiter),
             (self.tr("Header:"), self.header),
             (self.tr("Decimal mark:"), self.decimal),
+            (self.tr("Dates:"), self.dates),
             (self.tr("Sheets:"), self.sheets),
         ):
             field = QWidget()
@@ -118,6 +128,7 @@ class OptionsCard(QGroupBox):
         self._set_row_visible(self.delimiter, is_table and not is_excel)
         self._set_row_visible(self.header, is_table)
         self._set_row_visible(self.decimal, is_table and not is_excel)
+        self._set_row_visible(self.dates, is_table)
         self._set_row_visible(self.sheets, is_excel)
         self.setTitle(self.tr("Detected — change and Re-run") if job.state.is_final else self.tr("Detected"))
         encoding = detected_value(job, "encoding")
@@ -129,6 +140,7 @@ class OptionsCard(QGroupBox):
         self.header.setCurrentIndex(0 if header is None or bool(header) else 1)
         decimal = detected_value(job, "decimal")
         self.decimal.setCurrentIndex(1 if decimal == "," else 0)
+        self.dates.setCurrentIndex(max(0, self.dates.findData(detected_value(job, "date_order"))))
         sheets = detected_value(job, "sheet")
         self.sheets.setText(", ".join(map(str, sheets)) if isinstance(sheets, list) else str(sheets or ""))
         known = [k for k in ("encoding", "delimiter", "header", "decimal", "sheets") if k in job.metrics]
@@ -152,6 +164,8 @@ class OptionsCard(QGroupBox):
             out["header"] = bool(self.header.currentData())
         if self._row_visible(self.decimal):
             out["decimal"] = self.decimal.currentData()
+        if self._row_visible(self.dates):
+            out["date_order"] = self.dates.currentData()
         if self._row_visible(self.sheets):
             names = [s.strip() for s in self.sheets.text().split(",") if s.strip()]
             out["sheet"] = names or None

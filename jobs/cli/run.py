@@ -40,6 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the first row holds column names")
     header.add_argument("--no-header", dest="header", action="store_false", help="there is no header row")
     tables.add_argument("--decimal", choices=[".", ","], help="decimal mark (default: detected)")
+    tables.add_argument("--date-order", choices=["dmy", "mdy"],
+                        help="day first (31/12/2024) or month first (12/31/2024), for dates whose values all read "
+                        "both ways (default: a value with a day above 12 tells, else they stay text)")
     tables.add_argument("--sheet", action="append", help="only this sheet of a workbook (repeatable)")
     images = parser.add_argument_group("images")
     images.add_argument("--thumb-size", type=int, help="thumbnails fit this many pixels (default 300)")
@@ -64,6 +67,7 @@ def _delimiter(text: str) -> str:
 def _options(args: argparse.Namespace) -> dict[str, Any]:
     options = {
         "encoding": args.encoding, "delimiter": args.delimiter, "header": args.header, "decimal": args.decimal,
+        "date_order": args.date_order,
         "sheet": args.sheet, "thumb_size": args.thumb_size, "thumbnails": args.thumbnails,
         "optimize_format": args.optimize_format, "metadata": args.metadata, "optimized": args.optimized,
         "max_pixels": args.max_pixels,

@@ -38,7 +38,15 @@ from jobs.processors.base import (
     ProcessResult,
     ProgressCallback,
 )
-from jobs.tables.infer import ARROW_TYPES, FALSE_TOKENS, NULL_TOKENS, TRUE_TOKENS, ColumnTyper
+from jobs.tables.infer import (
+    ARROW_TYPES,
+    DATE_ORDERS,
+    FALSE_TOKENS,
+    NULL_TOKENS,
+    TRUE_TOKENS,
+    ColumnTyper,
+    date_order,
+)
 from jobs.tables.rejects import Rejects
 from jobs.tables.report import Summary, write_data, write_side_outputs
 from jobs.tables.sniff import COMPRESSIONS, Dialect, describe, file_kind, magic_kind, read_head, sniff
@@ -97,6 +105,9 @@ def _dialect(source: Path, options: ProcessOptions) -> Dialect:
         value = options.get(key)
         if value is not None and (not isinstance(value, str) or len(value) != 1 or value in "\r\n"):
             raise ProcessingError(f"the {key} must be one character, such as ';' or a tab, not {value!r}")
+    order = options.get("date_order")
+    if order is not None and order not in DATE_ORDERS:
+        raise ProcessingError(f"the date order must be 'dmy' (day first) or 'mdy' (month first), not {order!r}")
     return sniff(
         source,
         encoding=options.get("encoding"),
@@ -106,6 +117,7 @@ def _dialect(source: Path, options: ProcessOptions) -> Dialect:
         quote=options.get("quote"),
         compression=compression,
         head=head,
+        date_order=order,
     )
 
 
@@ -208,6 +220,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
             quote=dialect.quote,
             header=dialect.header,
             decimal=dialect.decimal,
+            date_order=date_order(attempt.schema_kinds()) or dialect.date_order,
             compression=dialect.compression,
             warnings=warnings,
         )
@@ -225,6 +238,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
         "quote": dialect.quote,
         "header": dialect.header,
         "decimal": dialect.decimal,
+        "date_order": summary.date_order,
         "compression": dialect.compression,
         "sheets": [],
         "rejected_rows": rejects.count,
@@ -598,6 +612,10 @@ class _Attempt:
                 typer.observe(arr, self.rows + 1)
             self.rows += batch.num_rows
         raise _Restart(self._floors(), self.checked)
+
+    def schema_kinds(self) -> list[str]:
+        """Each column's kind as written."""
+        return [t.target for t in self.typers]
 
     def _floors(self) -> dict[str, str]:
         return {t.name: t.target for t in self.typers}

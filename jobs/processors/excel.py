@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -20,7 +20,15 @@ import pyarrow.compute as pc
 
 from jobs.outputs import safe_name
 from jobs.processors.base import ProcessingError, ProcessOptions, ProcessResult, ProgressCallback
-from jobs.tables.infer import NumberFormat, chunk_kind, convert, first_value, undecided_dates
+from jobs.tables.infer import (
+    DATE_ORDERS,
+    NumberFormat,
+    chunk_kind,
+    convert,
+    date_order,
+    first_value,
+    undecided_dates,
+)
 from jobs.tables.names import unique_names
 from jobs.tables.report import Summary, write_data, write_side_outputs
 from jobs.tables.sniff import describe, detect_header, file_kind
@@ -91,7 +99,7 @@ def preview(source: Path, rows: int = 50) -> pa.Table:
     batch = _head(source, info, rows + HEAD_ROWS) if info.sheets else None  # title rows may sit above
     if batch is None:
         batch = _read_sheet(reader, 0, rows + HEAD_ROWS, None)
-    table, _, _ = _shape(batch)
+    table = _shape(batch).table
     table = table.slice(0, rows) if table is not None else None
     return table if table is not None else pa.table({})
 
@@ -125,13 +133,17 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
     warnings: list[str] = []
     written: list[dict[str, Any]] = []
     done = 0
+    order = options.get("date_order")
+    if order is not None and order not in DATE_ORDERS:
+        raise ProcessingError(f"the date order must be 'dmy' (day first) or 'mdy' (month first), not {order!r}")
+    fmt = NumberFormat(date_order=order)
     with options.outputs(_stem(source)) as outs:
         for name in selected:
             progress(done, max(total, done))
             def tick() -> None:  # a cancel check in steps that take seconds on a wide sheet
                 progress(done, max(total, done))
 
-            table, skipped, renamed = _shape(_read_sheet(reader, names.index(name), None, tick), tick)
+            table, skipped, renamed, found_order = _shape(_read_sheet(reader, names.index(name), None, tick), tick, fmt)
             if table is None or table.num_rows == 0:
                 warnings.append(f"sheet '{name}' is empty; no file was written for it")
                 continue
@@ -157,12 +169,14 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
                 started=started,
                 sheet=name,
                 header=True,
+                date_order=found_order or order,
                 sheets=names,
                 warnings=sheet_warnings,
             )
             write_side_outputs(outs, suffix, outcome, summary, None, tick)
             written.append(
-                {"sheet": name, "rows": outcome.rows, "columns": table.num_columns, "column_names": table.column_names}
+                {"sheet": name, "rows": outcome.rows, "columns": table.num_columns, "column_names": table.column_names,
+                 "date_order": summary.date_order}
             )
         if not written:
             raise ProcessingError("the workbook holds no data: every selected sheet is empty")
@@ -178,6 +192,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
         "delimiter": None,
         "header": True,
         "decimal": None,
+        "date_order": next((w["date_order"] for w in written if w["date_order"]), order),
         "date1904": info.date1904,
         "rejected_rows": 0,
     }
@@ -234,15 +249,22 @@ def _read_sheet(reader: Any, idx: int, n_rows: int | None, tick: Any) -> pa.Reco
     return batch
 
 
+class Shaped(NamedTuple):
+    table: pa.Table | None
+    skipped: list[str]  # title rows above the header
+    notes: list[str]  # renamed columns, dates that read both ways
+    date_order: str | None  # of the regional dates ("dmy", "mdy"), None if there are none
+
+
 def _shape(
-    batch: pa.RecordBatch, tick: Callable[[], None] | None = None
-) -> tuple[pa.Table | None, list[str], list[str]]:
-    """Text cells → a typed table; also the title rows skipped above the header and name warnings.
+    batch: pa.RecordBatch, tick: Callable[[], None] | None = None, fmt: NumberFormat | None = None
+) -> Shaped:
+    """Text cells → a typed table; also the title rows skipped above the header and the notes on columns.
 
     Typed here by the same inference as CSV: one set of rules for both.
     """
     if batch.num_rows == 0 or batch.num_columns == 0:
-        return None, [], []
+        return Shaped(None, [], [], None)
     head = batch.slice(0, HEAD_ROWS)
     grid = [["" if v is None else str(v) for v in row.values()] for row in head.to_pylist()]
     start, header = _find_header(grid)
@@ -252,27 +274,27 @@ def _shape(
     else:
         names, renamed = [f"column_{i + 1}" for i in range(batch.num_columns)], []
     body = batch.slice(start + int(header))
-    typed = [_typed(col) for col in ticking(body.columns, tick)]
+    typed = [_typed(col, fmt or NumberFormat()) for col in ticking(body.columns, tick)]
     columns = [c for c, _ in typed]
-    renamed = renamed + [undecided_dates(n, example) for n, (_, example) in zip(names, typed, strict=True) if example]
+    kinds = [k for _, k in typed]
+    notes = [undecided_dates(n, first_value(col.cast(pa.string())))
+             for n, col, k in zip(names, body.columns, kinds, strict=True) if k in ("date_dm", "timestamp_dm")]
     fields = [pa.field(n, c.type, nullable=True) for n, c in zip(names, columns, strict=True)]
     table = pa.Table.from_arrays(columns, schema=pa.schema(fields))
-    return _drop_empty_tail(table), skipped, renamed
+    return Shaped(_drop_empty_tail(table), skipped, renamed + notes, date_order(kinds))
 
 
-def _typed(arr: pa.Array) -> tuple[pa.Array, str | None]:
-    """Text cells → the narrowest kind that holds every value; midnight-only date-times become dates.
-
-    Also a value of a column of dates that read both ways (day or month first), which stays text; else None.
-    """
+def _typed(arr: pa.Array, fmt: NumberFormat) -> tuple[pa.Array, str]:
+    """Text cells → the narrowest kind that holds every value (and that kind); midnight-only date-times become
+    dates."""
     text = pc.fill_null(arr.cast(pa.string()), "")
-    kind = chunk_kind(text, NumberFormat())
-    typed = convert(text, "string" if kind == "null" else kind, NumberFormat())
+    kind = chunk_kind(text, fmt)
+    typed = convert(text, "string" if kind == "null" else kind, fmt)
     if kind == "timestamp":
         micros = pc.drop_null(typed).cast(pa.int64()).to_numpy(zero_copy_only=False)
         if len(micros) and np.all(micros % 86_400_000_000 == 0):
-            return typed.cast(pa.date32()), None
-    return typed, (first_value(text) if kind == "date_dm" else None)
+            return typed.cast(pa.date32()), "date"
+    return typed, kind
 
 
 def _drop_empty_tail(table: pa.Table) -> pa.Table:

@@ -71,11 +71,16 @@ class DoesNotFit(ValueError):
     """A chunk holds a value that the kind cannot represent exactly."""
 
 
+DATE_ORDERS = ("dmy", "mdy")
+
+
 @dataclass(frozen=True)
 class NumberFormat:
-    """How numbers are written: decimal mark and the thousands separator that may appear with it."""
+    """How numbers and dates are written: decimal mark (and the thousands separator that goes with it), and
+    the user's day/month order for dates that read both ways ("dmy", "mdy"; None: such dates stay text)."""
 
     decimal: str = "."
+    date_order: str | None = None
 
     @property
     def thousands(self) -> str:
@@ -292,6 +297,12 @@ def _convert(arr: pa.Array, kind: str, fmt: NumberFormat, nulls: bool) -> pa.Arr
     return typed
 
 
+def date_order(kinds: list[str]) -> str | None:
+    """The day/month order of the regional date columns among ``kinds`` ("dmy", "mdy"), None if none or both."""
+    orders = {_REGIONAL_KINDS[k][0] for k in kinds if k in _REGIONAL_KINDS} - {"dm"}
+    return orders.pop() if len(orders) == 1 else None
+
+
 def first_value(arr: pa.Array) -> str:
     """The first value of a text column that is not null or a null token (an example for a message)."""
     values = pc.drop_null(_without_null_tokens(arr))
@@ -304,8 +315,11 @@ def undecided_dates(column: str, example: str) -> str:
             "month comes first cannot be told; it is stored as text")
 
 
-def _regional_kind(values: pa.Array) -> str | None:
-    """Which regional kind a chunk's values (no nulls) are; None when they are none, or both orders occur."""
+def _regional_kind(values: pa.Array, fmt: NumberFormat = NumberFormat()) -> str | None:
+    """Which regional kind a chunk's values (no nulls) are; None when they are none, or both orders occur.
+
+    Values that read both ways take the user's order if there is one; a value that tells the order wins over it.
+    """
     if _padded(values):
         values = pc.utf8_trim(values, " ")
         values = values.filter(pc.not_equal(values, ""))  # blanks are nulls once trimmed
@@ -314,6 +328,8 @@ def _regional_kind(values: pa.Array) -> str | None:
     except (dates.NotADate, pa.ArrowInvalid):
         return None
     order = dates.order(parts)
+    if order == "dm" and fmt.date_order:
+        order = fmt.date_order
     return None if order is None else _REGIONAL_NAMES[(order, bool(parts.timed.any()))]
 
 
@@ -418,7 +434,7 @@ def _chunk_kind(arr: pa.Array, fmt: NumberFormat) -> tuple[str, pa.Array | None]
     for kind in _possible_kinds(probe, fmt):
         if kind == _REGIONAL:
             # Which of the three, all the values decide (the day above 12 may be anywhere in the chunk).
-            ordered = _regional_kind(values)
+            ordered = _regional_kind(values, fmt)
             if ordered is None:
                 continue
             kind = ordered

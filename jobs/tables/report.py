@@ -42,6 +42,7 @@ SUMMARY_SCHEMA = pa.schema(
         ("quote", pa.string()),
         ("header", pa.bool_()),
         ("decimal", pa.string()),
+        ("date_order", pa.string()),
         ("compression", pa.string()),
         ("sheets", pa.list_(pa.string())),
         ("rejected_rows", pa.int64()),
@@ -184,6 +185,7 @@ class Summary:
     quote: str | None = None
     header: bool | None = None
     decimal: str | None = None
+    date_order: str | None = None  # "dmy", "mdy": the order of the regional dates (None: there are none)
     compression: str | None = None
     sheets: list[str] | None = None
     warnings: list[str] = field(default_factory=list)
@@ -209,6 +211,7 @@ def write_side_outputs(
         "quote": summary.quote,
         "header": summary.header,
         "decimal": summary.decimal,
+        "date_order": summary.date_order,
         "compression": summary.compression,
         "sheets": summary.sheets,
         "rejected_rows": rejects.count if rejects else 0,

@@ -206,13 +206,14 @@ class Dialect:
     quote: str = '"'
     header: bool = True
     decimal: str = "."
+    date_order: str | None = None  # the user's, for dates that read both ways: "dmy", "mdy"
     sep_line: bool = False  # Excel's "sep=;" first line
     names: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property
     def number_format(self) -> NumberFormat:
-        return NumberFormat(self.decimal)
+        return NumberFormat(self.decimal, self.date_order)
 
     @property
     def skip_rows(self) -> int:
@@ -417,8 +418,9 @@ def sniff(
     quote: str | None = None,
     compression: str | None = None,
     head: bytes | None = None,
+    date_order: str | None = None,
 ) -> Dialect:
-    dialect = Dialect(compression=compression)
+    dialect = Dialect(compression=compression, date_order=date_order)
     if head is None:
         head = read_head(path, compression)
     if encoding:

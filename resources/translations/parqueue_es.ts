@@ -620,88 +620,113 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>OptionsCard</name>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="49"/>
-        <location filename="../../desktop_app/details/options_card.py" line="122"/>
+        <location filename="../../desktop_app/details/options_card.py" line="50"/>
+        <location filename="../../desktop_app/details/options_card.py" line="133"/>
         <source>Detected</source>
         <translation>Detectado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="57"/>
+        <location filename="../../desktop_app/details/options_card.py" line="58"/>
         <source>Names in first row</source>
         <translation>Nombres en la primera fila</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="58"/>
+        <location filename="../../desktop_app/details/options_card.py" line="59"/>
         <source>No header row</source>
         <translation>Sin fila de encabezado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="60"/>
+        <location filename="../../desktop_app/details/options_card.py" line="61"/>
         <source>. (point)</source>
         <translation>. (punto)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="61"/>
+        <location filename="../../desktop_app/details/options_card.py" line="62"/>
         <source>, (comma)</source>
         <translation>, (coma)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="64"/>
+        <location filename="../../desktop_app/details/options_card.py" line="65"/>
+        <source>as the values tell</source>
+        <translation>según los valores</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/details/options_card.py" line="66"/>
+        <source>day first (31/12)</source>
+        <translation>día primero (31/12)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/details/options_card.py" line="67"/>
+        <source>month first (12/31)</source>
+        <translation>mes primero (12/31)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/details/options_card.py" line="68"/>
+        <source>Which comes first in dates such as 01/02/2024, which read both ways. A date with a day above 12 tells by itself; without one, such dates stay text unless chosen here.</source>
+        <translation>Qué va primero en fechas como 01/02/2024, que se leen de las dos maneras. Una fecha con un día mayor que 12 lo dice por sí sola; sin ella, esas fechas quedan como texto salvo que se elija aquí.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/details/options_card.py" line="73"/>
         <source>all sheets</source>
         <translation>todas las hojas</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="65"/>
+        <location filename="../../desktop_app/details/options_card.py" line="74"/>
         <source>Re-run</source>
         <translation>Volver a ejecutar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="74"/>
+        <location filename="../../desktop_app/details/options_card.py" line="83"/>
         <source>Encoding:</source>
         <translation>Codificación:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="75"/>
+        <location filename="../../desktop_app/details/options_card.py" line="84"/>
         <source>Delimiter:</source>
         <translation>Delimitador:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="76"/>
+        <location filename="../../desktop_app/details/options_card.py" line="85"/>
         <source>Header:</source>
         <translation>Encabezado:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="77"/>
+        <location filename="../../desktop_app/details/options_card.py" line="86"/>
         <source>Decimal mark:</source>
         <translation>Separador decimal:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="78"/>
+        <location filename="../../desktop_app/details/options_card.py" line="87"/>
+        <source>Dates:</source>
+        <translation>Fechas:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/details/options_card.py" line="88"/>
         <source>Sheets:</source>
         <translation>Hojas:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="112"/>
+        <location filename="../../desktop_app/details/options_card.py" line="122"/>
         <source>Available when the job has finished.</source>
         <translation>Disponible cuando el trabajo haya terminado.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="122"/>
+        <location filename="../../desktop_app/details/options_card.py" line="133"/>
         <source>Detected — change and Re-run</source>
         <translation>Detectado: cámbialo y vuelve a ejecutar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="136"/>
+        <location filename="../../desktop_app/details/options_card.py" line="148"/>
         <source>as detected</source>
         <translation>según lo detectado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="138"/>
+        <location filename="../../desktop_app/details/options_card.py" line="150"/>
         <source>what was detected shows when the job finishes</source>
         <translation>lo detectado aparece cuando termina el trabajo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="140"/>
+        <location filename="../../desktop_app/details/options_card.py" line="152"/>
         <source>defaults: nothing detected yet</source>
         <translation>valores por omisión: aún no se ha detectado nada</translation>
     </message>

@@ -49,6 +49,24 @@ def test_run_processes_folders_recursively_and_prints_json(tmp_path: Path) -> No
 
 
 @pytest.mark.slow
+def test_run_table_flags_reach_the_job_and_its_json_line(tmp_path: Path) -> None:
+    src = tmp_path / "kasse.csv"
+    src.write_bytes(b"Datum|Betrag\n01/02/2024|1.234,5\n03/04/2024|-2,25\n")  # dates that read both ways
+    result = cli("run", "--json", "--workers", "1", "--out", str(tmp_path / "out"), "--delimiter", "|",
+                 "--decimal", ",", "--date-order", "dmy", "--encoding", "cp1252", str(src))
+    assert result.returncode == 0, result.stderr
+    [rec] = records(result.stdout)
+    assert rec["status"] == "completed", rec
+    assert (rec["delimiter"], rec["decimal"], rec["date_order"], rec["encoding"]) == ("|", ",", "dmy", "cp1252")
+    assert rec["column_names"] == ["Datum", "Betrag"] and rec["sheets"] == []
+    data = pq.read_table(rec["outputs"][0])  # type: ignore[index]
+    assert [str(d) for d in data.column("Datum").to_pylist()] == ["2024-02-01", "2024-04-03"]
+    assert data.column("Betrag").to_pylist() == [1234.5, -2.25]
+    bad = cli("run", "--date-order", "ymd", str(src))
+    assert bad.returncode == 2 and "--date-order" in bad.stderr
+
+
+@pytest.mark.slow
 def test_run_exits_1_when_a_job_fails_with_a_one_line_message(tmp_path: Path) -> None:
     good = tmp_path / "good.txt"
     good.write_text("fine words here")

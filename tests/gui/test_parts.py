@@ -194,6 +194,26 @@ def test_options_card_rerun_emits_the_edited_options(qtbot: QtBot, tmp_path: Pat
     assert blocker.args == [3, {"encoding": "cp1252", "delimiter": ";", "header": False, "decimal": ","}]
 
 
+def test_options_card_offers_the_date_order(qtbot: QtBot, tmp_path: Path) -> None:
+    pane = DetailsPane()
+    qtbot.addWidget(pane)
+    job = dataclasses.replace(make_job(5, JobState.COMPLETED_WITH_WARNINGS), path=str(tmp_path / "kasse.csv"),
+                              kind="table", metrics={"encoding": "utf-8", "delimiter": ",", "decimal": "."})
+    pane.set_job(job)
+    card = pane.options
+    assert card.dates.isVisibleTo(card) and card.dates.currentData() is None  # nothing told: the values decide
+    assert "date_order" not in card.options()
+    card.dates.setCurrentIndex(card.dates.findData("mdy"))
+    with qtbot.waitSignal(pane.rerunRequested) as blocker:
+        card.rerun.click()
+    assert blocker.args[1]["date_order"] == "mdy"
+    told = dataclasses.replace(job, id=6, metrics={**job.metrics, "date_order": "dmy"})
+    pane.set_job(told)
+    assert card.dates.currentText() == "day first (31/12)"
+    pane.set_job(dataclasses.replace(job, id=7, kind="text", path=str(tmp_path / "notes.txt")))
+    assert not card.dates.isVisibleTo(card)
+
+
 def test_options_card_of_a_running_job_says_when_detection_shows(qtbot: QtBot, tmp_path: Path) -> None:
     pane = DetailsPane()
     qtbot.addWidget(pane)

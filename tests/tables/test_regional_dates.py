@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
+from jobs.processors.base import ProcessingError
 from jobs.tables.infer import NumberFormat, chunk_kind, convert
 
 START = dt.date(2024, 1, 1)
@@ -192,3 +193,35 @@ def test_both_orders_among_the_first_values_are_named(run_csv):
     assert run.data.column("d").to_pylist() == ["31/01/2024", "12/31/2024", "05/05/2024"]
     assert run.result.warnings == ["column 'd' mixes day-first and month-first dates ('31/01/2024', '12/31/2024'); "
                                    "it is stored as text"]
+
+
+def test_the_users_order_reads_dates_that_read_both_ways(run_csv):
+    data = b"d,n\n01/02/2024,1\n03/04/2024,2\n"
+    run = run_csv(data, date_order="mdy")
+    assert run.data.column("d").to_pylist() == [dt.date(2024, 1, 2), dt.date(2024, 3, 4)]
+    assert run.summary["date_order"] == run.result.metrics["date_order"] == "mdy"
+    assert run.result.warnings == []
+    # A value that tells the order wins over the choice: 13/04 can only be day first.
+    run = run_csv(b"d\n01/02/2024\n13/04/2024\n", name="told.csv", date_order="mdy")
+    assert run.data.column("d").to_pylist() == [dt.date(2024, 2, 1), dt.date(2024, 4, 13)]
+    assert run.summary["date_order"] == "dmy"
+    # Without regional dates there is no order to report.
+    assert run_csv(b"d\n2024-01-02\n", name="iso.csv").summary["date_order"] is None
+
+
+def test_a_date_order_that_is_none_is_refused_with_a_message(run_csv):
+    with pytest.raises(ProcessingError, match=r"'dmy' \(day first\) or 'mdy'"):
+        run_csv(b"d\n01/02/2024\n", date_order="ymd")
+
+
+def test_the_users_order_in_a_workbook(run_excel, tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["Paid"])
+    wb.active.append(["01/03/2024"])
+    wb.active.append(["11/03/2024"])
+    path = tmp_path / "order.xlsx"
+    wb.save(path)
+    run = run_excel(path, date_order="dmy")
+    assert run.data.column("Paid").to_pylist() == [dt.date(2024, 3, 1), dt.date(2024, 3, 11)]
+    assert run.summary["date_order"] == run.result.metrics["date_order"] == "dmy"
+    assert run.result.warnings == []
