@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +26,18 @@ from jobs.store.base import Job
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16", "mac-roman", "shift_jis", "gb18030")
 DELIMITERS = ((",", ", (comma)"), (";", "; (semicolon)"), ("\t", "tab"), ("|", "| (pipe)"))
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+class _ShrinkingComboBox(QComboBox):
+    """As wide as its longest choice when there is room; narrower (the choice elided) when there is not.
+
+    The card is one row: with translated labels its natural width passed 1,400 px, which set the window's
+    minimum width beyond a laptop screen.
+    """
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("M" * 6) + 24), hint.height())
 
 
 def detected_value(job: Job, key: str) -> Any:
@@ -48,20 +61,20 @@ class OptionsCard(QGroupBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Detected"), parent)
-        self.encoding = QComboBox()
+        self.encoding = _ShrinkingComboBox()
         self.encoding.setEditable(True)
         self.encoding.addItems(list(ENCODINGS))
-        self.delimiter = QComboBox()
+        self.delimiter = _ShrinkingComboBox()
         for value, label in DELIMITERS:
             self.delimiter.addItem(label, value)
-        self.header = QComboBox()
+        self.header = _ShrinkingComboBox()
         self.header.addItem(self.tr("Names in first row"), True)
         self.header.addItem(self.tr("No header row"), False)
-        self.decimal = QComboBox()
+        self.decimal = _ShrinkingComboBox()
         self.decimal.addItem(self.tr(". (point)"), ".")
         self.decimal.addItem(self.tr(", (comma)"), ",")
         # Only dates whose values all read both ways wait for this: a day above 12 tells the order by itself.
-        self.dates = QComboBox()
+        self.dates = _ShrinkingComboBox()
         self.dates.addItem(self.tr("as the values tell"), None)
         self.dates.addItem(self.tr("day first (31/12)"), "dmy")
         self.dates.addItem(self.tr("month first (12/31)"), "mdy")
@@ -69,12 +82,15 @@ class OptionsCard(QGroupBox):
                                       "A date with a day above 12 tells by itself; without one, such dates "
                                       "stay text unless chosen here."))
         self.sheets = QLineEdit()
-        self.sheets.setMinimumWidth(240)
+        self.sheets.setMinimumWidth(160)
         self.sheets.setPlaceholderText(self.tr("all sheets"))
         self.rerun = QPushButton(icons.action_icon("rerun"), self.tr("Re-run"))
         self.rerun.clicked.connect(self._rerun)
         self.summary = QLabel()
         self.summary.setEnabled(False)  # drawn as secondary text
+        # Secondary: it takes the room left over, and on a narrow window it gives up its room before the choices.
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         # One row: the card sits above the preview and the profile, which need the height more.
         row = QHBoxLayout()
         row.setSpacing(6)
@@ -96,8 +112,7 @@ class OptionsCard(QGroupBox):
             pair.addWidget(editor)
             row.addWidget(field)
             self._fields[editor] = field
-        row.addStretch(1)
-        row.addWidget(self.summary)
+        row.addWidget(self.summary, 1)
         row.addWidget(self.rerun)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(9, 4, 9, 4)
