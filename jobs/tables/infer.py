@@ -216,18 +216,35 @@ def convert(arr: pa.Array, kind: str, fmt: NumberFormat = NumberFormat(), nulls:
     """Text → ``kind``; raises :class:`DoesNotFit` (or ``pa.ArrowInvalid``) unless every value fits exactly.
 
     ``nulls`` False: the caller has seen no null token in this column yet, so a plain cast is tried first.
-    Values padded with spaces (" 12", "3.50  ": fixed-width exports, SAP) are read without them, but only
-    after the plain reading failed: clean files pay nothing. Text keeps its spaces.
+    What exports wrap values in is taken off only after the plain reading failed, so clean files pay nothing:
+    padding spaces (" 12", "3.50  ": fixed-width exports) and a trailing minus ("1.234,56-": SAP's negative
+    numbers). Text keeps what it was written with.
     """
     try:
         return _convert(arr, kind, fmt, nulls)
     except (DoesNotFit, pa.ArrowInvalid):
-        if kind in ("string", "null", "date_dm", "timestamp_dm") or not _padded(arr):
+        if kind in ("string", "null", "date_dm", "timestamp_dm"):
             raise
-        trimmed = pc.utf8_trim(arr, " ")
-        if not pc.any(pc.not_equal(trimmed, "")).as_py():
-            raise  # only blanks: no value says what the column is
-    return _convert(trimmed, kind, fmt, True)
+        tidied = _tidied(arr, kind)
+        if tidied is None:
+            raise
+    return _convert(tidied, kind, fmt, True)
+
+
+def _tidied(arr: pa.Array, kind: str) -> pa.Array | None:
+    """``arr`` without padding spaces and (numbers) with a trailing minus moved to the front; None when there
+    is nothing of the kind to take off, or only blanks are left (no value says what the column is)."""
+    out = arr
+    if _padded(out):
+        out = pc.utf8_trim(out, " ")
+        if not pc.any(pc.not_equal(out, "")).as_py():
+            return None
+    if kind in ("int", "float") and pc.any(pc.ends_with(out, "-")).as_py():
+        out = pc.replace_substring_regex(out, _TRAILING_MINUS, r"-\1")
+    return None if out is arr else out
+
+
+_TRAILING_MINUS = r"^([0-9][0-9.,]*)-$"
 
 
 def _padded(arr: pa.Array) -> bool:
@@ -480,9 +497,12 @@ def _possible_kinds(probe: pa.Array, fmt: NumberFormat) -> list[str]:
     used[data] = True
     if used[_SIGNS].any() and not used[_SPACE]:
         # A sign inside a value ("2024-01-31") is no number, unless after an exponent ("1e-5"); after padding
-        # (" -5") it is not inside, so padded values skip this test.
+        # (" -5") it is not inside, so padded values skip this test, and a trailing minus ("12-") is not either.
         signs = int(_SIGNS.take(data).sum())
-        inside = signs > int((_SIGNS.take(view.first) & (view.lengths > 0)).sum())
+        filled = view.lengths > 0
+        last = view.byte(view.starts + np.maximum(view.lengths - 1, 0))
+        edges = (_SIGNS.take(view.first) & filled) | (_SIGNS.take(last) & (view.lengths > 1))
+        inside = signs > int(edges.sum())
     else:
         inside = False
     out = []

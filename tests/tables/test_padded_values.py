@@ -1,5 +1,5 @@
-"""Values padded with spaces, as fixed-width and SAP exports write them: numbers and dates without the spaces,
-text exactly as written."""
+"""Values padded with spaces, as fixed-width and SAP exports write them, and SAP's trailing minus: numbers and
+dates without the wrapping, text exactly as written."""
 
 from __future__ import annotations
 
@@ -43,3 +43,17 @@ def test_text_late_in_a_padded_number_column_keeps_every_value_as_written(run_cs
     assert run.data.column("qty").to_pylist() == values  # the padded numbers too: as written, not "12"
     [warning] = run.result.warnings
     assert "row 280001" in warning and "'  n.a.'" in warning
+
+
+def test_sap_negative_numbers_with_a_trailing_minus(run_csv):
+    run = run_csv(b"Beleg;Betrag;Menge;Text\n"
+                  b"4711;    1.234,56-;   12-;Gutschrift-\n"
+                  b"4712;       99,90 ;    3 ;Rechnung\n"
+                  b"4713;        0,01-;    0 ;-\n")
+    data = run.data
+    assert data.column("Betrag").to_pylist() == [-1234.56, 99.9, -0.01]
+    assert data.schema.field("Menge").type == pa.int64()
+    assert data.column("Menge").to_pylist() == [-12, 3, 0]
+    assert data.column("Text").to_pylist() == ["Gutschrift-", "Rechnung", "-"]  # text as written
+    profile = run.columns["Betrag"]
+    assert (profile["min"], profile["max"]) == ("-1234.56", "99.9")
