@@ -208,6 +208,7 @@ class Dialect:
     decimal: str = "."
     date_order: str | None = None  # the user's, for dates that read both ways: "dmy", "mdy"
     sep_line: bool = False  # Excel's "sep=;" first line
+    preamble: int = 0  # lines above the header that are no part of the table (a title, "Account;DE12...")
     names: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -217,7 +218,7 @@ class Dialect:
 
     @property
     def skip_rows(self) -> int:
-        return int(self.sep_line) + int(self.header)
+        return int(self.sep_line) + self.preamble + int(self.header)
 
 
 _SEP_LINE = re.compile(r"^\ufeff?sep=(.)\s*$", re.IGNORECASE)
@@ -452,6 +453,11 @@ def sniff(
     records = _records(text, dialect.delimiter, dialect.quote)
     later = islice(_iter_records(text, dialect.delimiter, dialect.quote), len(records), None)
     dialect.decimal = decimal or detect_decimal(records, dialect.delimiter, later)
+    if header is not False and (start := _preamble(records, dialect.number_format)):
+        dialect.preamble = start
+        title = next(" ".join(v.strip() for v in r if v.strip()) for r in records[:start] if any(v.strip() for v in r))
+        dialect.warnings.append(f"{start} line(s) above the header were skipped (a title: {title!r})")
+        records = records[start:]
     dialect.header = detect_header(records, dialect.number_format) if header is None else header
     width = Counter(len(r) for r in records).most_common(1)[0][0] if records else 1
     first = records[0] if records else []
@@ -469,6 +475,33 @@ def sniff(
     else:
         dialect.names = [f"column_{i + 1}" for i in range(max(width, len(first)))]
     return dialect
+
+
+# Lines of title and metadata above a table: bank statements and report exports write a handful.
+_PREAMBLE_LINES = 30
+
+
+def _preamble(records: list[list[str]], fmt: NumberFormat) -> int:
+    """How many records above the header are no part of the table; 0 when the first record is the header.
+
+    Such lines fill at most half as many fields as the table has ("Account;DE12 3456", a title alone, blank
+    lines, or Excel's "Report;;;;;" padded to the full width); the first record that fills more is the header,
+    and only if it reads as one (names over typed values, :func:`detect_header`). A header that names only a
+    few of its columns over rows of numbers is therefore still the header.
+    """
+    filled = [sum(1 for v in r if v.strip()) for r in records]
+    rows = [len(r) for r, n in zip(records, filled, strict=True) if n]
+    if len(rows) < 3:
+        return 0
+    width = Counter(rows).most_common(1)[0][0]
+    if width < 2:
+        return 0
+    for i, n in enumerate(filled[: _PREAMBLE_LINES + 1]):
+        if n > width // 2:
+            if i == 0 or len(records[i]) != width or len(records) - i < 2:
+                return 0
+            return i if detect_header(records[i:], fmt) else 0
+    return 0
 
 
 def _base_suffix(path: Path) -> str:

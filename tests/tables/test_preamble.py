@@ -1,0 +1,70 @@
+"""Title and metadata lines above a CSV's header (bank statements, report exports): skipped, and said so."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from jobs.processors import csv as csv_processor
+
+BANK = ("Kontonummer;DE12 3456 7890\n"
+        "Zeitraum;01.01.2024 - 31.03.2024\n"
+        "\n"
+        "Buchungstag;Empfänger;Verwendungszweck;Betrag;Währung\n"
+        "02.01.2024;Stadtwerke;Abschlag;-45,00;EUR\n"
+        "03.01.2024;Arbeitgeber GmbH;Gehalt;2.345,67;EUR\n"
+        "15.01.2024;Supermarkt;Einkauf;-23,45;EUR\n")
+
+
+def test_a_bank_statement_with_account_lines_above_the_header(run_csv):
+    run = run_csv(BANK.encode("cp1252"), name="konto.csv")
+    data = run.data
+    assert data.column_names == ["Buchungstag", "Empfänger", "Verwendungszweck", "Betrag", "Währung"]
+    assert data.column("Buchungstag").to_pylist() == [dt.date(2024, 1, 2), dt.date(2024, 1, 3), dt.date(2024, 1, 15)]
+    assert data.column("Betrag").to_pylist() == [-45.0, 2345.67, -23.45]
+    assert "3 line(s) above the header were skipped (a title: 'Kontonummer DE12 3456 7890')" in run.result.warnings
+    assert run.result.metrics["rejected_rows"] == 0
+
+
+def test_title_rows_padded_to_the_full_width_by_excel(run_csv):
+    run = run_csv(b"Sales report Q1;;;\n;;;\nshop;day;items;total\nNorth;2024-01-02;3;12.50\nSouth;2024-01-03;1;7.25\n")
+    assert run.data.column_names == ["shop", "day", "items", "total"]
+    assert run.data.column("items").to_pylist() == [3, 1]
+    assert any("2 line(s) above the header" in w and "'Sales report Q1'" in w for w in run.result.warnings)
+
+
+def test_a_first_line_that_fills_few_of_its_fields_over_numbers_is_not_skipped(run_csv):
+    # Skipping it would make the first row of numbers the header: the first line stays (here as data).
+    run = run_csv(b"id,amount,,,\n1,2,3,4,5\n6,7,8,9,10\n11,12,13,14,15\n")
+    assert run.data.num_rows == 4 and run.data.column(0).to_pylist()[0] == "id"
+    assert not any("above the header" in w for w in run.result.warnings)
+
+
+def test_a_bad_row_after_the_preamble_names_its_line(run_csv):
+    text = BANK + "Summe;;;2.277,22\n" + "16.01.2024;Bäcker;Brot;-3,10;EUR\n"
+    run = run_csv(text.encode("utf-8"), name="summe.csv")
+    assert run.data.num_rows == 4
+    rejects = pq.read_table(run.output("_rejects.parquet")).to_pylist()
+    assert [(r["line"], r["raw"]) for r in rejects] == [(8, "Summe;;;2.277,22")]
+
+
+def test_no_header_skips_nothing(run_csv):
+    # The user's "no header row" turns the look for a preamble off: the account lines are rows again (too
+    # short for the table, so rejected and counted), and the header is the first row of data.
+    run = run_csv(BANK.encode(), name="raw.csv", header=False)
+    assert run.data.column("column_1").to_pylist() == ["Buchungstag", "02.01.2024", "03.01.2024", "15.01.2024"]
+    assert run.result.metrics["rejected_rows"] == 2
+    assert not any("above the header" in w for w in run.result.warnings)
+
+
+def test_a_compressed_export_and_its_preview(tmp_path, run_csv):
+    src = tmp_path / "report.csv.gz"
+    src.write_bytes(gzip.compress(b'"Report generated 2024-03-31"\n"Store: Harbour Street"\norder_id,date,total\n'
+                                  b"1,2024-01-02,12.50\n2,2024-01-03,7.25\n"))
+    run = run_csv(src)
+    assert run.data.schema == pa.schema([("order_id", pa.int64()), ("date", pa.date32()), ("total", pa.float64())])
+    preview = csv_processor.preview(src)
+    assert preview.column_names == ["order_id", "date", "total"] and preview.num_rows == 2
