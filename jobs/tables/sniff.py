@@ -366,6 +366,8 @@ def detect_header(records: list[list[str]], fmt: NumberFormat) -> bool:
     step = max(1, len(first) // _HEADER_VOTERS)
     for i in range(0, len(first), step):
         name = first[i]
+        if not name.strip():
+            continue  # an empty cell fits a header missing a name as well as a row missing a value: no vote
         column = pa.array([r[i] for r in rest], pa.string())
         kind = chunk_kind(column, fmt)
         if kind in ("string", "null"):

@@ -36,11 +36,15 @@ def test_title_rows_padded_to_the_full_width_by_excel(run_csv):
     assert any("2 line(s) above the header" in w and "'Sales report Q1'" in w for w in run.result.warnings)
 
 
-def test_a_first_line_that_fills_few_of_its_fields_over_numbers_is_not_skipped(run_csv):
-    # Skipping it would make the first row of numbers the header: the first line stays (here as data).
+def test_a_header_that_names_few_of_its_columns_is_not_skipped(run_csv):
+    # Skipping it would make the first row of numbers the header. Its empty names cast no vote either way.
     run = run_csv(b"id,amount,,,\n1,2,3,4,5\n6,7,8,9,10\n11,12,13,14,15\n")
-    assert run.data.num_rows == 4 and run.data.column(0).to_pylist()[0] == "id"
+    assert run.data.column_names == ["id", "amount", "column_3", "column_4", "column_5"]
+    assert run.data.column("id").to_pylist() == [1, 6, 11]
     assert not any("above the header" in w for w in run.result.warnings)
+    # A first row of data with empty values is still data.
+    run = run_csv(b"1,2,,,\n3,4,5,6,7\n8,9,10,11,12\n", name="data.csv")
+    assert run.data.column("column_1").to_pylist() == [1, 3, 8]
 
 
 def test_a_bad_row_after_the_preamble_names_its_line(run_csv):
