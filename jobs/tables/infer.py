@@ -217,8 +217,9 @@ def convert(arr: pa.Array, kind: str, fmt: NumberFormat = NumberFormat(), nulls:
 
     ``nulls`` False: the caller has seen no null token in this column yet, so a plain cast is tried first.
     What exports wrap values in is taken off only after the plain reading failed, so clean files pay nothing:
-    padding spaces (" 12", "3.50  ": fixed-width exports) and a trailing minus ("1.234,56-": SAP's negative
-    numbers). Text keeps what it was written with.
+    padding spaces (" 12", "3.50  ": fixed-width exports), a trailing minus ("1.234,56-": SAP's negative
+    numbers), slashes in year-first dates ("2024/01/31") and a space before a zone ("2024-01-31 10:00:00
+    +0100", Shopify; "... UTC"). Text keeps what it was written with.
     """
     try:
         return _convert(arr, kind, fmt, nulls)
@@ -241,10 +242,21 @@ def _tidied(arr: pa.Array, kind: str) -> pa.Array | None:
             return None
     if kind in ("int", "float") and pc.any(pc.ends_with(out, "-")).as_py():
         out = pc.replace_substring_regex(out, _TRAILING_MINUS, r"-\1")
+    if kind in ("date", "timestamp", "timestamptz") and pc.any(pc.match_substring_regex(out, _YEAR_SLASH)).as_py():
+        out = pc.replace_substring_regex(out, r"^([0-9]{4})/([0-9])/", r"\1/0\2/")  # ISO wants two digits
+        out = pc.replace_substring_regex(out, r"^([0-9]{4}/[0-9]{2})/([0-9])([^0-9]|$)", r"\1/0\2\3")
+        out = pc.replace_substring_regex(out, _YEAR_SLASH_PARTS, r"\1-\2-\3")
+    if kind == "timestamptz" and pc.any(pc.match_substring_regex(out, _SPACED_ZONE)).as_py():
+        out = pc.replace_substring_regex(out, r" ([+-][0-9]{2}:?[0-9]{2})$", r"\1")
+        out = pc.replace_substring_regex(out, r" (?:UTC|GMT|Z)$", "Z")
     return None if out is arr else out
 
 
 _TRAILING_MINUS = r"^([0-9][0-9.,]*)-$"
+# Year first with slashes (Japan, China, Korea): there is no year/day/month order to confuse it with.
+_YEAR_SLASH = r"^[0-9]{4}/[0-9]{1,2}/[0-9]{1,2}"
+_YEAR_SLASH_PARTS = r"^([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})"
+_SPACED_ZONE = r"[0-9] (?:[+-][0-9]{2}:?[0-9]{2}|UTC|GMT|Z)$"
 
 
 def _padded(arr: pa.Array) -> bool:
@@ -478,10 +490,10 @@ _INT_BYTES = {sep: _byte_set(_DIGITS + "+- " + sep) for sep in ".,"}  # by thous
 _KIND_BYTES = {
     "float": _byte_set(_DIGITS + "+-eE., " + "infatyINFATY"),  # "inf", "nan"
     "bool": _byte_set("".join(TRUE_TOKENS + FALSE_TOKENS) + " "),
-    "date": _byte_set(_DIGITS + "- "),
+    "date": _byte_set(_DIGITS + "-/ "),
     _REGIONAL: _byte_set(_DIGITS + "./-: TAPMapm"),
-    "timestamp": _byte_set(_DIGITS + "-+:.,TtZz "),
-    "timestamptz": _byte_set(_DIGITS + "-+:.,TtZz "),
+    "timestamp": _byte_set(_DIGITS + "-+:.,TtZz /"),
+    "timestamptz": _byte_set(_DIGITS + "-+:.,TtZz /UTCGM"),
 }
 _SIGNS = _byte_set("+-")
 _EXPONENT = _byte_set("eE")

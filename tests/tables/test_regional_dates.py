@@ -225,3 +225,18 @@ def test_the_users_order_in_a_workbook(run_excel, tmp_path):
     assert run.data.column("Paid").to_pylist() == [dt.date(2024, 3, 1), dt.date(2024, 3, 11)]
     assert run.summary["date_order"] == run.result.metrics["date_order"] == "dmy"
     assert run.result.warnings == []
+
+
+def test_zones_after_a_space_and_year_first_slashes(run_csv):
+    run = run_csv(b"created,paid,day,mixed\n"
+                  b"2024-01-02 10:00:00 +0100,2024-01-02 10:00:00 UTC,2024/01/02,2024-01-02 10:00:00 +0100\n"
+                  b"2024-07-01 23:30:00 -05:00,2024-07-01 23:30:00 GMT,2024/7/1,2024-07-01 23:30:00\n")
+    data = run.data
+    utc = pa.timestamp("us", tz="UTC")
+    assert data.schema.field("created").type == utc and data.schema.field("paid").type == utc
+    as_utc = lambda name: [v.astimezone(dt.UTC).replace(tzinfo=None) for v in data.column(name).to_pylist()]  # noqa: E731
+    assert as_utc("created") == [dt.datetime(2024, 1, 2, 9), dt.datetime(2024, 7, 2, 4, 30)]
+    assert as_utc("paid") == [dt.datetime(2024, 1, 2, 10), dt.datetime(2024, 7, 1, 23, 30)]
+    assert data.column("day").to_pylist() == [dt.date(2024, 1, 2), dt.date(2024, 7, 1)]
+    # A zone on one value and none on the other: which zone would the second be in? Text, as written.
+    assert data.column("mixed").to_pylist() == ["2024-01-02 10:00:00 +0100", "2024-07-01 23:30:00"]
