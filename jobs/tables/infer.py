@@ -323,7 +323,27 @@ def _convert(arr: pa.Array, kind: str, fmt: NumberFormat, nulls: bool) -> pa.Arr
         and pc.any(pc.match_substring_regex(values, _LONG_INTEGER)).as_py()
     ):
         raise DoesNotFit("integer too long for a float")
+    if kind in ("date", "timestamp", "timestamptz"):
+        _check_years(typed)
     return typed
+
+
+# 0001-01-01 and 9999-12-31 in days since 1970: the dates Python (and so pandas' object dates, and the
+# profile's rendering) can hold. "0000-01-01" is a placeholder in some exports, not a date.
+_FIRST_DAY, _LAST_DAY = -719_162, 2_932_896
+_MICROS_PER_DAY = 86_400_000_000
+
+
+def _check_years(typed: pa.Array) -> None:
+    """Raises :class:`DoesNotFit` for a date or date-time before year 1 or after year 9999."""
+    if len(typed) == typed.null_count:
+        return
+    mm = pc.min_max(typed.cast(pa.int32() if pa.types.is_date32(typed.type) else pa.int64()))
+    lo, hi = mm["min"].as_py(), mm["max"].as_py()
+    if not pa.types.is_date32(typed.type):
+        lo, hi = lo // _MICROS_PER_DAY, hi // _MICROS_PER_DAY
+    if lo < _FIRST_DAY or hi > _LAST_DAY:
+        raise DoesNotFit("a year before 1 or after 9999")
 
 
 def date_order(kinds: list[str]) -> str | None:
@@ -395,6 +415,9 @@ def _regional(arr: pa.Array, kind: str, view: _TextView | None) -> pa.Array:
     except dates.NotADate as exc:
         raise DoesNotFit(str(exc)) from None
     physical = pa.int64() if timed else pa.int32()
+    days = numbers // _MICROS_PER_DAY if timed else numbers
+    if days.min() < _FIRST_DAY or days.max() > _LAST_DAY:
+        raise DoesNotFit("a year before 1 or after 9999")
     if valid is None:
         return pa.array(numbers, physical).cast(ARROW_TYPES[kind])
     full = np.zeros(len(values), np.int64)

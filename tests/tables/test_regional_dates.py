@@ -240,3 +240,15 @@ def test_zones_after_a_space_and_year_first_slashes(run_csv):
     assert data.column("day").to_pylist() == [dt.date(2024, 1, 2), dt.date(2024, 7, 1)]
     # A zone on one value and none on the other: which zone would the second be in? Text, as written.
     assert data.column("mixed").to_pylist() == ["2024-01-02 10:00:00 +0100", "2024-07-01 23:30:00"]
+
+
+def test_year_zero_placeholders_are_no_dates(run_csv):
+    # "0000-01-01" stands for "no date" in some exports; no reader (nor Python) holds a year 0.
+    run = run_csv(b"iso,regional,stamp,edges\n"
+                  b"0000-01-01,01.01.0000,0000-01-01 10:00:00,0001-01-01\n"
+                  b"2024-05-06,06.05.2024,2024-05-06 10:00:00,9999-12-31\n")
+    data = run.data
+    assert [str(t) for t in data.schema.types] == ["string", "string", "string", "date32[day]"]
+    assert data.column("iso").to_pylist() == ["0000-01-01", "2024-05-06"]
+    assert data.column("edges").to_pylist() == [dt.date(1, 1, 1), dt.date(9999, 12, 31)]
+    assert (run.columns["edges"]["min"], run.columns["edges"]["max"]) == ("0001-01-01", "9999-12-31")
