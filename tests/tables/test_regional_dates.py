@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import random
 
 import openpyxl
 import pyarrow as pa
@@ -252,3 +253,22 @@ def test_year_zero_placeholders_are_no_dates(run_csv):
     assert data.column("iso").to_pylist() == ["0000-01-01", "2024-05-06"]
     assert data.column("edges").to_pylist() == [dt.date(1, 1, 1), dt.date(9999, 12, 31)]
     assert (run.columns["edges"]["min"], run.columns["edges"]["max"]) == ("0001-01-01", "9999-12-31")
+
+
+@pytest.mark.parametrize("order", ["dmy", "mdy"])
+def test_random_dates_and_times_match_pythons_calendar(order):
+    rnd = random.Random(11)
+    stamps = [dt.datetime(1, 1, 1) + dt.timedelta(seconds=rnd.randrange(315_537_897_600)) for _ in range(3000)]
+    stamps[0] = dt.datetime(2024, 2, 29, 23, 59, 59)  # a leap day, and a day above 12 to tell the order
+    stamps[1] = dt.datetime(2023, 12, 31, 0, 0, 0)
+    sep = rnd.choice("/-")
+
+    def spell(s: dt.datetime) -> str:
+        a, b = (s.day, s.month) if order == "dmy" else (s.month, s.day)
+        return f"{a}{sep}{b:02d}{sep}{s.year:04d} {s.hour:02d}:{s.minute:02d}:{s.second:02d}"
+
+    text = [spell(s) for s in stamps]
+    arr = pa.array(text, pa.string())
+    kind = chunk_kind(arr, NumberFormat())
+    assert kind == f"timestamp_{order}"
+    assert convert(arr, kind).to_pylist() == stamps
