@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -15,11 +16,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_app import icons
+from jobs.processors.base import MAX_SKIP_LINES
 from jobs.states import JobState
 from jobs.store.base import Job
 
@@ -38,6 +41,22 @@ class _ShrinkingComboBox(QComboBox):
     def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
         return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("M" * 6) + 24), hint.height())
+
+
+class _HintLabel(QLabel):
+    """One line of secondary text, drawn whole or not at all (half a hint, cut off, reads as a glitch); its
+    tooltip always holds it."""
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self.fontMetrics().horizontalAdvance(self.text()) > self.width():
+            return
+        painter = QPainter(self)
+        self.style().drawItemText(painter, self.rect(), int(self.alignment()), self.palette(), self.isEnabled(),
+                                  self.text(), QPalette.ColorRole.WindowText)
 
 
 def detected_value(job: Job, key: str) -> Any:
@@ -81,12 +100,18 @@ class OptionsCard(QGroupBox):
         self.dates.setToolTip(self.tr("Which comes first in dates such as 01/02/2024, which read both ways. "
                                       "A date with a day above 12 tells by itself; without one, such dates "
                                       "stay text unless chosen here."))
+        # Title and account lines above the header (bank statements, reports): detected; 0 keeps every line.
+        self.skip_lines = QSpinBox()
+        self.skip_lines.setRange(0, MAX_SKIP_LINES)
+        self.skip_lines.setToolTip(self.tr("Lines above the header that are no part of the table, such as a "
+                                           "title or an account number."))
+        self._skip_shown = 0
         self.sheets = QLineEdit()
         self.sheets.setMinimumWidth(160)
         self.sheets.setPlaceholderText(self.tr("all sheets"))
         self.rerun = QPushButton(icons.action_icon("rerun"), self.tr("Re-run"))
         self.rerun.clicked.connect(self._rerun)
-        self.summary = QLabel()
+        self.summary = _HintLabel()
         self.summary.setEnabled(False)  # drawn as secondary text
         # Secondary: it takes the room left over, and on a narrow window it gives up its room before the choices.
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -101,6 +126,7 @@ class OptionsCard(QGroupBox):
             (self.tr("Header:"), self.header),
             (self.tr("Decimal mark:"), self.decimal),
             (self.tr("Dates:"), self.dates),
+            (self.tr("Skip lines:"), self.skip_lines),
             (self.tr("Sheets:"), self.sheets),
         ):
             field = QWidget()
@@ -144,8 +170,11 @@ class OptionsCard(QGroupBox):
         self._set_row_visible(self.header, is_table)
         self._set_row_visible(self.decimal, is_table and not is_excel)
         self._set_row_visible(self.dates, is_table)
+        self._set_row_visible(self.skip_lines, is_table and not is_excel)
         self._set_row_visible(self.sheets, is_excel)
-        self.setTitle(self.tr("Detected — change and Re-run") if job.state.is_final else self.tr("Detected"))
+        # In the title too: on a narrow window the hint beside Re-run gives up its room.
+        self.setTitle(self.tr("Detected — change and Re-run") if job.state.is_final
+                      else self.tr("Detected — shows when the job finishes"))
         encoding = detected_value(job, "encoding")
         self.encoding.setCurrentText(str(encoding) if encoding else "utf-8")
         delimiter = detected_value(job, "delimiter")
@@ -156,6 +185,8 @@ class OptionsCard(QGroupBox):
         decimal = detected_value(job, "decimal")
         self.decimal.setCurrentIndex(1 if decimal == "," else 0)
         self.dates.setCurrentIndex(max(0, self.dates.findData(detected_value(job, "date_order"))))
+        self._skip_shown = int(detected_value(job, "skip_lines") or 0)
+        self.skip_lines.setValue(self._skip_shown)
         sheets = detected_value(job, "sheet")
         self.sheets.setText(", ".join(map(str, sheets)) if isinstance(sheets, list) else str(sheets or ""))
         known = [k for k in ("encoding", "delimiter", "header", "decimal", "sheets") if k in job.metrics]
@@ -181,6 +212,11 @@ class OptionsCard(QGroupBox):
             out["decimal"] = self.decimal.currentData()
         if self._row_visible(self.dates):
             out["date_order"] = self.dates.currentData()
+        # Only a change is the user's: passing what was shown would turn the look for title lines off.
+        if self._row_visible(self.skip_lines) and (
+            self.skip_lines.value() != self._skip_shown or job.options.get("skip_lines") is not None
+        ):
+            out["skip_lines"] = self.skip_lines.value()
         if self._row_visible(self.sheets):
             names = [s.strip() for s in self.sheets.text().split(",") if s.strip()]
             out["sheet"] = names or None

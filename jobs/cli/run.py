@@ -14,6 +14,7 @@ from jobs import config, paths
 from jobs.cli.records import job_record
 from jobs.logsetup import log_file
 from jobs.pool import WorkerPool, default_workers
+from jobs.processors.base import MAX_SKIP_LINES
 from jobs.queue import JobQueue
 from jobs.states import JobState
 from jobs.store import open_store
@@ -43,6 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     tables.add_argument("--date-order", choices=["dmy", "mdy"],
                         help="day first (31/12/2024) or month first (12/31/2024), for dates whose values all read "
                         "both ways (default: a value with a day above 12 tells, else they stay text)")
+    tables.add_argument("--skip-lines", type=_skip_lines, metavar="N",
+                        help="lines above the header that are no part of the table (default: detected)")
     tables.add_argument("--sheet", action="append", help="only this sheet of a workbook (repeatable)")
     images = parser.add_argument_group("images")
     images.add_argument("--thumb-size", type=int, help="thumbnails fit this many pixels (default 300)")
@@ -64,10 +67,20 @@ def _delimiter(text: str) -> str:
     return text
 
 
+def _skip_lines(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAX_SKIP_LINES:
+        raise argparse.ArgumentTypeError(f"a number of lines from 0 to {MAX_SKIP_LINES}, not {text!r}")
+    return value
+
+
 def _options(args: argparse.Namespace) -> dict[str, Any]:
     options = {
         "encoding": args.encoding, "delimiter": args.delimiter, "header": args.header, "decimal": args.decimal,
-        "date_order": args.date_order,
+        "date_order": args.date_order, "skip_lines": args.skip_lines,
         "sheet": args.sheet, "thumb_size": args.thumb_size, "thumbnails": args.thumbnails,
         "optimize_format": args.optimize_format, "metadata": args.metadata, "optimized": args.optimized,
         "max_pixels": args.max_pixels,

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from jobs.outputs import OutputSet
 
 
+# Lines above a table's header the user may have skipped (job option "skip_lines", run --skip-lines).
+MAX_SKIP_LINES = 1000
+
+
 class ProgressCallback(Protocol):
     def __call__(self, done: int, total: int) -> None: ...
 

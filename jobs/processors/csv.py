@@ -33,6 +33,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from jobs.processors.base import (
+    MAX_SKIP_LINES,
     ProcessingError,
     ProcessOptions,
     ProcessResult,
@@ -108,6 +109,9 @@ def _dialect(source: Path, options: ProcessOptions) -> Dialect:
     order = options.get("date_order")
     if order is not None and order not in DATE_ORDERS:
         raise ProcessingError(f"the date order must be 'dmy' (day first) or 'mdy' (month first), not {order!r}")
+    skip = options.get("skip_lines")
+    if skip is not None and (not isinstance(skip, int) or isinstance(skip, bool) or not 0 <= skip <= MAX_SKIP_LINES):
+        raise ProcessingError(f"the lines to skip above the header must be 0 to {MAX_SKIP_LINES}, not {skip!r}")
     return sniff(
         source,
         encoding=options.get("encoding"),
@@ -118,6 +122,7 @@ def _dialect(source: Path, options: ProcessOptions) -> Dialect:
         compression=compression,
         head=head,
         date_order=order,
+        skip_lines=skip,
     )
 
 
@@ -221,6 +226,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
             header=dialect.header,
             decimal=dialect.decimal,
             date_order=date_order(attempt.schema_kinds()) or dialect.date_order,
+            skipped_lines=dialect.preamble,
             compression=dialect.compression,
             warnings=warnings,
         )
@@ -239,6 +245,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
         "header": dialect.header,
         "decimal": dialect.decimal,
         "date_order": summary.date_order,
+        "skip_lines": dialect.preamble,
         "compression": dialect.compression,
         "sheets": [],
         "rejected_rows": rejects.count,

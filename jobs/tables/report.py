@@ -43,6 +43,7 @@ SUMMARY_SCHEMA = pa.schema(
         ("header", pa.bool_()),
         ("decimal", pa.string()),
         ("date_order", pa.string()),
+        ("skipped_lines", pa.int64()),
         ("compression", pa.string()),
         ("sheets", pa.list_(pa.string())),
         ("rejected_rows", pa.int64()),
@@ -186,6 +187,7 @@ class Summary:
     header: bool | None = None
     decimal: str | None = None
     date_order: str | None = None  # "dmy", "mdy": the order of the regional dates (None: there are none)
+    skipped_lines: int | None = None  # above the header: a title, an account number
     compression: str | None = None
     sheets: list[str] | None = None
     warnings: list[str] = field(default_factory=list)
@@ -212,6 +214,7 @@ def write_side_outputs(
         "header": summary.header,
         "decimal": summary.decimal,
         "date_order": summary.date_order,
+        "skipped_lines": summary.skipped_lines,
         "compression": summary.compression,
         "sheets": summary.sheets,
         "rejected_rows": rejects.count if rejects else 0,

@@ -422,6 +422,7 @@ def sniff(
     compression: str | None = None,
     head: bytes | None = None,
     date_order: str | None = None,
+    skip_lines: int | None = None,
 ) -> Dialect:
     dialect = Dialect(compression=compression, date_order=date_order)
     if head is None:
@@ -455,7 +456,10 @@ def sniff(
     records = _records(text, dialect.delimiter, dialect.quote)
     later = islice(_iter_records(text, dialect.delimiter, dialect.quote), len(records), None)
     dialect.decimal = decimal or detect_decimal(records, dialect.delimiter, later)
-    if header is not False and (start := _preamble(records, dialect.number_format)):
+    if skip_lines is not None:
+        dialect.preamble = skip_lines  # the user's: no look for a preamble
+        records = records[skip_lines:]
+    elif header is not False and (start := _preamble(records, dialect.number_format)):
         dialect.preamble = start
         title = next(" ".join(v.strip() for v in r if v.strip()) for r in records[:start] if any(v.strip() for v in r))
         dialect.warnings.append(f"{start} line(s) above the header were skipped (a title: {title!r})")

@@ -620,113 +620,127 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>OptionsCard</name>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="50"/>
-        <location filename="../../desktop_app/details/options_card.py" line="133"/>
+        <location filename="../../desktop_app/details/options_card.py" line="82"/>
         <source>Detected</source>
         <translation>Detectado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="58"/>
+        <location filename="../../desktop_app/details/options_card.py" line="90"/>
         <source>Names in first row</source>
         <translation>Nombres en la primera fila</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="59"/>
+        <location filename="../../desktop_app/details/options_card.py" line="91"/>
         <source>No header row</source>
         <translation>Sin fila de encabezado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="61"/>
+        <location filename="../../desktop_app/details/options_card.py" line="93"/>
         <source>. (point)</source>
         <translation>. (punto)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="62"/>
+        <location filename="../../desktop_app/details/options_card.py" line="94"/>
         <source>, (comma)</source>
         <translation>, (coma)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="65"/>
+        <location filename="../../desktop_app/details/options_card.py" line="97"/>
         <source>as the values tell</source>
         <translation>según los valores</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="66"/>
+        <location filename="../../desktop_app/details/options_card.py" line="98"/>
         <source>day first (31/12)</source>
         <translation>día primero (31/12)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="67"/>
+        <location filename="../../desktop_app/details/options_card.py" line="99"/>
         <source>month first (12/31)</source>
         <translation>mes primero (12/31)</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="68"/>
+        <location filename="../../desktop_app/details/options_card.py" line="100"/>
         <source>Which comes first in dates such as 01/02/2024, which read both ways. A date with a day above 12 tells by itself; without one, such dates stay text unless chosen here.</source>
         <translation>Qué va primero en fechas como 01/02/2024, que se leen de las dos maneras. Una fecha con un día mayor que 12 lo dice por sí sola; sin ella, esas fechas quedan como texto salvo que se elija aquí.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="73"/>
+        <location filename="../../desktop_app/details/options_card.py" line="106"/>
+        <source>Lines above the header that are no part of the table, such as a title or an account number.</source>
+        <translation>Líneas encima del encabezado que no forman parte de la tabla, como un título o un número de cuenta.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/details/options_card.py" line="111"/>
         <source>all sheets</source>
         <translation>todas las hojas</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="74"/>
+        <location filename="../../desktop_app/details/options_card.py" line="112"/>
         <source>Re-run</source>
         <translation>Volver a ejecutar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="83"/>
+        <location filename="../../desktop_app/details/options_card.py" line="124"/>
         <source>Encoding:</source>
         <translation>Codificación:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="84"/>
+        <location filename="../../desktop_app/details/options_card.py" line="125"/>
         <source>Delimiter:</source>
         <translation>Delimitador:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="85"/>
+        <location filename="../../desktop_app/details/options_card.py" line="126"/>
         <source>Header:</source>
         <translation>Encabezado:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="86"/>
+        <location filename="../../desktop_app/details/options_card.py" line="127"/>
         <source>Decimal mark:</source>
         <translation>Separador decimal:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="87"/>
+        <location filename="../../desktop_app/details/options_card.py" line="128"/>
         <source>Dates:</source>
         <translation>Fechas:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="88"/>
+        <location filename="../../desktop_app/details/options_card.py" line="129"/>
+        <source>Skip lines:</source>
+        <translation>Omitir líneas:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/details/options_card.py" line="130"/>
         <source>Sheets:</source>
         <translation>Hojas:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="122"/>
+        <location filename="../../desktop_app/details/options_card.py" line="163"/>
         <source>Available when the job has finished.</source>
         <translation>Disponible cuando el trabajo haya terminado.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="133"/>
+        <location filename="../../desktop_app/details/options_card.py" line="176"/>
         <source>Detected — change and Re-run</source>
         <translation>Detectado: cámbialo y vuelve a ejecutar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="148"/>
+        <location filename="../../desktop_app/details/options_card.py" line="177"/>
+        <source>Detected — shows when the job finishes</source>
+        <translation>Detectado: se muestra cuando termine el trabajo</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/details/options_card.py" line="194"/>
         <source>as detected</source>
         <translation>según lo detectado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="150"/>
+        <location filename="../../desktop_app/details/options_card.py" line="196"/>
         <source>what was detected shows when the job finishes</source>
         <translation>lo detectado aparece cuando termina el trabajo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="152"/>
+        <location filename="../../desktop_app/details/options_card.py" line="198"/>
         <source>defaults: nothing detected yet</source>
         <translation>valores por omisión: aún no se ha detectado nada</translation>
     </message>

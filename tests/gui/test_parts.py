@@ -214,12 +214,30 @@ def test_options_card_offers_the_date_order(qtbot: QtBot, tmp_path: Path) -> Non
     assert not card.dates.isVisibleTo(card)
 
 
+def test_options_card_skip_lines(qtbot: QtBot, tmp_path: Path) -> None:
+    pane = DetailsPane()
+    qtbot.addWidget(pane)
+    job = dataclasses.replace(make_job(8, JobState.COMPLETED_WITH_WARNINGS), path=str(tmp_path / "konto.csv"),
+                              kind="table", metrics={"encoding": "cp1252", "delimiter": ";", "skip_lines": 3})
+    pane.set_job(job)
+    card = pane.options
+    assert card.skip_lines.isVisibleTo(card) and card.skip_lines.value() == 3
+    assert "skip_lines" not in card.options()  # shown as detected: the next run detects again
+    card.skip_lines.setValue(0)
+    with qtbot.waitSignal(pane.rerunRequested) as blocker:
+        card.rerun.click()
+    assert blocker.args[1]["skip_lines"] == 0
+    pane.set_job(dataclasses.replace(job, id=9, path=str(tmp_path / "book.xlsx")))
+    assert not card.skip_lines.isVisibleTo(card)  # workbooks find their title rows themselves
+
+
 def test_options_card_of_a_running_job_says_when_detection_shows(qtbot: QtBot, tmp_path: Path) -> None:
     pane = DetailsPane()
     qtbot.addWidget(pane)
     running = dataclasses.replace(make_job(4, JobState.RUNNING), path=str(tmp_path / "sales.csv"), kind="table")
     pane.set_job(running)
     assert pane.options.summary.text() == "what was detected shows when the job finishes"
+    assert pane.options.title() == "Detected — shows when the job finishes"  # seen however narrow the window
     assert not pane.options.rerun.isEnabled()
     done = dataclasses.replace(running, state=JobState.COMPLETED, metrics={"encoding": "utf-8", "delimiter": ","})
     pane.set_job(done)

@@ -7,8 +7,10 @@ import gzip
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from jobs.processors import csv as csv_processor
+from jobs.processors.base import ProcessingError
 
 BANK = ("Kontonummer;DE12 3456 7890\n"
         "Zeitraum;01.01.2024 - 31.03.2024\n"
@@ -72,3 +74,17 @@ def test_a_compressed_export_and_its_preview(tmp_path, run_csv):
     assert run.data.schema == pa.schema([("order_id", pa.int64()), ("date", pa.date32()), ("total", pa.float64())])
     preview = csv_processor.preview(src)
     assert preview.column_names == ["order_id", "date", "total"] and preview.num_rows == 2
+
+
+def test_the_user_says_how_many_lines_to_skip(run_csv):
+    detected = run_csv(BANK.encode(), name="a.csv")
+    assert detected.summary["skipped_lines"] == detected.result.metrics["skip_lines"] == 3
+    chosen = run_csv(BANK.encode(), name="b.csv", skip_lines=3)
+    assert chosen.data.equals(detected.data)
+    assert not any("above the header" in w for w in chosen.result.warnings)  # the user's choice: no news
+    kept = run_csv(BANK.encode(), name="c.csv", skip_lines=0)
+    assert kept.data.column_names[:2] == ["Kontonummer", "DE12 3456 7890"]
+    assert kept.summary["skipped_lines"] == 0
+    assert run_csv(b"a,b\n1,2\n", name="d.csv").summary["skipped_lines"] == 0
+    with pytest.raises(ProcessingError, match="0 to 1000"):
+        run_csv(BANK.encode(), name="e.csv", skip_lines=-1)
