@@ -7,6 +7,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from desktop_app.delegates import ActionsDelegate, ProgressDelegate, StatusDelegate
+from desktop_app.formatting import state_label
 from desktop_app.job_model import (
     COL_ACTIONS,
     COL_NAME,
@@ -17,6 +18,7 @@ from desktop_app.job_model import (
     COL_TIME,
     JobTableModel,
 )
+from jobs.states import JobState
 from jobs.store.base import Job
 
 
@@ -57,6 +59,9 @@ class JobView(QTableView):
         em = self.fontMetrics().horizontalAdvance("M")
         for col, width in ((COL_SIZE, 7), (COL_STATUS, 14), (COL_PROGRESS, 10), (COL_RATE, 8), (COL_TIME, 8)):
             self.setColumnWidth(col, width * em)
+        # Room for the longest state in this language beside its icon ("Completed with warnings" was cut).
+        longest = max(self.fontMetrics().horizontalAdvance(state_label(s)) for s in JobState)
+        self.setColumnWidth(COL_STATUS, max(14 * em, longest + self.fontMetrics().height() + 3 * em // 2))
         self.status_delegate = StatusDelegate(self)
         self.progress_delegate = ProgressDelegate(self)
         self.actions_delegate = ActionsDelegate(self)
