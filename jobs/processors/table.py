@@ -8,6 +8,7 @@ two readers never hand files to each other. Each reader is imported only when a 
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from types import ModuleType
 
@@ -29,16 +30,20 @@ def _content(source: Path) -> str:
 
 def _reader(source: Path) -> tuple[ModuleType, str | None]:
     """The reader for ``source`` and, when its name says otherwise, the warning that says what was done."""
-    from jobs.processors import csv, excel
-
     named_workbook = source.suffix.lower() in WORKBOOK_SUFFIXES
     content = _content(source)
     if named_workbook and content == "text":
-        return csv, f"the file is named {source.suffix} but holds delimited text; read as CSV"
+        return _load("csv"), f"the file is named {source.suffix} but holds delimited text; read as CSV"
     if not named_workbook and content == "workbook":
-        return excel, f"the file is named {source.suffix} but holds a spreadsheet; read as a workbook"
+        return _load("excel"), f"the file is named {source.suffix} but holds a spreadsheet; read as a workbook"
     # Anything else goes to the reader its name picks, which reads it or says what it is instead.
-    return (excel if named_workbook else csv), None
+    return _load("excel" if named_workbook else "csv"), None
+
+
+def _load(reader: str) -> ModuleType:
+    # Only the reader a file needs: a CSV job does not import (or compile) the workbook guards, nor an Excel
+    # job the CSV machinery.
+    return importlib.import_module(f"jobs.processors.{reader}")
 
 
 def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -> ProcessResult:
