@@ -14,7 +14,7 @@ from jobs import config, paths
 from jobs.cli.records import job_record
 from jobs.logsetup import log_file
 from jobs.pool import WorkerPool, default_workers
-from jobs.processors.base import MAX_SKIP_LINES
+from jobs.processors.base import DATE_ORDERS, MAX_SKIP_LINES
 from jobs.queue import JobQueue
 from jobs.states import JobState
 from jobs.store import open_store
@@ -41,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the first row holds column names")
     header.add_argument("--no-header", dest="header", action="store_false", help="there is no header row")
     tables.add_argument("--decimal", choices=[".", ","], help="decimal mark (default: detected)")
-    tables.add_argument("--date-order", choices=["dmy", "mdy"],
+    tables.add_argument("--date-order", choices=DATE_ORDERS,
                         help="day first (31/12/2024) or month first (12/31/2024), for dates whose values all read "
                         "both ways (default: a value with a day above 12 tells, else they stay text)")
     tables.add_argument("--skip-lines", type=_skip_lines, metavar="N",

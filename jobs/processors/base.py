@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 # Lines above a table's header the user may have skipped (job option "skip_lines", run --skip-lines).
 MAX_SKIP_LINES = 1000
+# Day first, month first: the user's order for dates whose values all read both ways (job option "date_order").
+DATE_ORDERS = ("dmy", "mdy")
 
 
 class ProgressCallback(Protocol):
@@ -60,6 +62,13 @@ class ProcessOptions:
     def get(self, key: str, default: Any = None) -> Any:
         value = self.extra.get(key, default)
         return default if value is None else value
+
+    def date_order(self) -> str | None:
+        """The user's day/month order for tables, checked."""
+        order = self.get("date_order")
+        if order is not None and order not in DATE_ORDERS:
+            raise ProcessingError(f"the date order must be 'dmy' (day first) or 'mdy' (month first), not {order!r}")
+        return order
 
     @property
     def compression(self) -> str:

@@ -41,7 +41,6 @@ from jobs.processors.base import (
 )
 from jobs.tables.infer import (
     ARROW_TYPES,
-    DATE_ORDERS,
     FALSE_TOKENS,
     NULL_TOKENS,
     TRUE_TOKENS,
@@ -106,9 +105,6 @@ def _dialect(source: Path, options: ProcessOptions) -> Dialect:
         value = options.get(key)
         if value is not None and (not isinstance(value, str) or len(value) != 1 or value in "\r\n"):
             raise ProcessingError(f"the {key} must be one character, such as ';' or a tab, not {value!r}")
-    order = options.get("date_order")
-    if order is not None and order not in DATE_ORDERS:
-        raise ProcessingError(f"the date order must be 'dmy' (day first) or 'mdy' (month first), not {order!r}")
     skip = options.get("skip_lines")
     if skip is not None and (not isinstance(skip, int) or isinstance(skip, bool) or not 0 <= skip <= MAX_SKIP_LINES):
         raise ProcessingError(f"the lines to skip above the header must be 0 to {MAX_SKIP_LINES}, not {skip!r}")
@@ -121,7 +117,7 @@ def _dialect(source: Path, options: ProcessOptions) -> Dialect:
         quote=options.get("quote"),
         compression=compression,
         head=head,
-        date_order=order,
+        date_order=options.date_order(),
         skip_lines=skip,
     )
 

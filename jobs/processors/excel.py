@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from jobs.outputs import safe_name
 from jobs.processors.base import ProcessingError, ProcessOptions, ProcessResult, ProgressCallback
 from jobs.tables.infer import (
-    DATE_ORDERS,
+    UNDECIDED,
     NumberFormat,
     chunk_kind,
     convert,
@@ -133,9 +133,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
     warnings: list[str] = []
     written: list[dict[str, Any]] = []
     done = 0
-    order = options.get("date_order")
-    if order is not None and order not in DATE_ORDERS:
-        raise ProcessingError(f"the date order must be 'dmy' (day first) or 'mdy' (month first), not {order!r}")
+    order = options.date_order()
     fmt = NumberFormat(date_order=order)
     with options.outputs(_stem(source)) as outs:
         for name in selected:
@@ -278,7 +276,7 @@ def _shape(
     columns = [c for c, _ in typed]
     kinds = [k for _, k in typed]
     notes = [undecided_dates(n, first_value(col.cast(pa.string())))
-             for n, col, k in zip(names, body.columns, kinds, strict=True) if k in ("date_dm", "timestamp_dm")]
+             for n, col, k in zip(names, body.columns, kinds, strict=True) if k in UNDECIDED]
     fields = [pa.field(n, c.type, nullable=True) for n, c in zip(names, columns, strict=True)]
     table = pa.Table.from_arrays(columns, schema=pa.schema(fields))
     return Shaped(_drop_empty_tail(table), skipped, renamed + notes, date_order(kinds))

@@ -96,6 +96,8 @@ def days(parts: Parts, day_first: bool) -> np.ndarray:
     day, month = (parts.first, parts.second) if day_first else (parts.second, parts.first)
     if month.min() < 1 or month.max() > 12 or day.min() < 1:
         raise NotADate("no such month or day")
+    if parts.year.min() < 1:
+        raise NotADate("year 0")  # a placeholder ("01.01.0000"); no reader, nor Python, holds it
     first_of_month = ((parts.year - 1970) * 12 + month - 1).astype("datetime64[M]")
     dates = first_of_month.astype("datetime64[D]") + (day - 1).astype("timedelta64[D]")
     if (dates.astype("datetime64[M]") != first_of_month).any():

@@ -50,7 +50,7 @@ ARROW_TYPES: dict[str, pa.DataType] = {
 _REGIONAL_NAMES = {(order, timed): f"{'timestamp' if timed else 'date'}_{order}"
                    for order in ("dmy", "mdy", "dm") for timed in (False, True)}
 _REGIONAL_KINDS = {kind: key for key, kind in _REGIONAL_NAMES.items()}
-_UNDECIDED = ("date_dm", "timestamp_dm")
+UNDECIDED = ("date_dm", "timestamp_dm")
 # Try order when a chunk's own kind is needed: narrowest first. _REGIONAL stands for the six regional kinds:
 # which one a chunk is, its values decide (:func:`_regional_kind`).
 _REGIONAL = "date_dmy"
@@ -69,9 +69,6 @@ _LONG_INTEGER = r"^[+-]?[0-9]{16,}$"
 
 class DoesNotFit(ValueError):
     """A chunk holds a value that the kind cannot represent exactly."""
-
-
-DATE_ORDERS = ("dmy", "mdy")
 
 
 @dataclass(frozen=True)
@@ -138,6 +135,11 @@ class _TextView:
     def first(self) -> np.ndarray:
         """Each value's first byte (the next value's, or the last byte, for "")."""
         return self.byte(self.starts)
+
+    @cached_property
+    def last(self) -> np.ndarray:
+        """Each value's last byte (its first, for "")."""
+        return self.byte(self.starts + np.maximum(self.lengths - 1, 0))
 
     def maybe_token(self) -> bool:
         """Whether any non-empty value could be a null token (else only "" can be one)."""
@@ -264,9 +266,7 @@ def _padded(arr: pa.Array) -> bool:
     view = _text_view(arr)
     if view is None:
         return bool(pc.any(pc.match_substring_regex(arr, "^ | $")).as_py())
-    filled = view.lengths > 0
-    last = view.byte(view.starts + np.maximum(view.lengths - 1, 0))
-    return bool((((view.first == _SPACE) | (last == _SPACE)) & filled).any())
+    return bool((((view.first == _SPACE) | (view.last == _SPACE)) & (view.lengths > 0)).any())
 
 
 def _convert(arr: pa.Array, kind: str, fmt: NumberFormat, nulls: bool) -> pa.Array:
@@ -369,13 +369,10 @@ def _regional_kind(values: pa.Array, fmt: NumberFormat = NumberFormat()) -> str 
 
     Values that read both ways take the user's order if there is one; a value that tells the order wins over it.
     """
-    if _padded(values):
-        values = pc.utf8_trim(values, " ")
-        values = values.filter(pc.not_equal(values, ""))  # blanks are nulls once trimmed
-    try:
-        parts = dates.parse(values)
-    except (dates.NotADate, pa.ArrowInvalid):
+    found = _regional_parts(values)
+    if found is None:
         return None
+    parts = found[1]
     order = dates.order(parts)
     if order == "dm" and fmt.date_order:
         order = fmt.date_order
@@ -384,14 +381,22 @@ def _regional_kind(values: pa.Array, fmt: NumberFormat = NumberFormat()) -> str 
 
 def _mixed_orders(arr: pa.Array) -> tuple[str, str] | None:
     """A day-first and a month-first value when a chunk is all regional dates, in both orders; else None."""
-    values = pc.drop_null(_without_null_tokens(arr))
+    found = _regional_parts(pc.drop_null(_without_null_tokens(arr)))
+    if found is None or dates.order(found[1]) is not None:
+        return None
+    values, parts = found
+    return str(values[int(np.argmax(parts.first > 12))]), str(values[int(np.argmax(parts.second > 12))])
+
+
+def _regional_parts(values: pa.Array) -> tuple[pa.Array, dates.Parts] | None:
+    """The values (no nulls; padding and blanks taken off) and their date numbers; None if any is no date."""
+    if _padded(values):
+        values = pc.utf8_trim(values, " ")
+        values = values.filter(pc.not_equal(values, ""))  # blanks are nulls once trimmed
     try:
-        parts = dates.parse(values)
+        return values, dates.parse(values)
     except (dates.NotADate, pa.ArrowInvalid):
         return None
-    if dates.order(parts) is not None:
-        return None
-    return str(values[int(np.argmax(parts.first > 12))]), str(values[int(np.argmax(parts.second > 12))])
 
 
 def _regional(arr: pa.Array, kind: str, view: _TextView | None) -> pa.Array:
@@ -399,7 +404,7 @@ def _regional(arr: pa.Array, kind: str, view: _TextView | None) -> pa.Array:
     order, timed = _REGIONAL_KINDS[kind]
     values = _without_null_tokens(arr, view)
     valid = np.asarray(values.is_valid()) if values.null_count else None
-    present = values.filter(pa.array(valid)) if valid is not None else values
+    present = pc.drop_null(values) if valid is not None else values
     if len(present) == 0:
         return pa.nulls(len(arr), ARROW_TYPES[kind])
     try:
@@ -415,9 +420,6 @@ def _regional(arr: pa.Array, kind: str, view: _TextView | None) -> pa.Array:
     except dates.NotADate as exc:
         raise DoesNotFit(str(exc)) from None
     physical = pa.int64() if timed else pa.int32()
-    days = numbers // _MICROS_PER_DAY if timed else numbers
-    if days.min() < _FIRST_DAY or days.max() > _LAST_DAY:
-        raise DoesNotFit("a year before 1 or after 9999")
     if valid is None:
         return pa.array(numbers, physical).cast(ARROW_TYPES[kind])
     full = np.zeros(len(values), np.int64)
@@ -534,9 +536,7 @@ def _possible_kinds(probe: pa.Array, fmt: NumberFormat) -> list[str]:
         # A sign inside a value ("2024-01-31") is no number, unless after an exponent ("1e-5"); after padding
         # (" -5") it is not inside, so padded values skip this test, and a trailing minus ("12-") is not either.
         signs = int(_SIGNS.take(data).sum())
-        filled = view.lengths > 0
-        last = view.byte(view.starts + np.maximum(view.lengths - 1, 0))
-        edges = (_SIGNS.take(view.first) & filled) | (_SIGNS.take(last) & (view.lengths > 1))
+        edges = (_SIGNS.take(view.first) & (view.lengths > 0)) | (_SIGNS.take(view.last) & (view.lengths > 1))
         inside = signs > int(edges.sum())
     else:
         inside = False
@@ -627,7 +627,7 @@ class ColumnTyper:
 
     def notes(self) -> list[str]:
         """What the user should know about the column's type beyond its widenings."""
-        if self.target in _UNDECIDED:
+        if self.target in UNDECIDED:
             return [undecided_dates(self.name, self.undecided or "")]
         if self.target == "string" and self.mixed_orders:
             day_first, month_first = self.mixed_orders
@@ -642,7 +642,7 @@ class ColumnTyper:
             return True
         if old == "null":
             return new != "string" or self.exact_text
-        if old in _UNDECIDED:
+        if old in UNDECIDED:
             return ARROW_TYPES[new] == pa.string()  # written as the text it is
         if new == "string":
             return old in ("int", "date") and self.exact_text
@@ -752,7 +752,7 @@ class ColumnTyper:
                     new = "string"
         if new == own == "string" and self.kind == "null" and _possible_regional(arr):
             self.mixed_orders = _mixed_orders(arr)
-        if new in _UNDECIDED and self.undecided is None:
+        if new in UNDECIDED and self.undecided is None:
             self.undecided = first_value(arr)
         if self.kind not in ("null", new) and not _order_told(self.kind, new):
             idx = _first_misfit(arr, self.kind, self.fmt)
@@ -772,7 +772,7 @@ def _possible_regional(arr: pa.Array) -> bool:
 
 def _order_told(old: str, new: str) -> bool:
     """An undecided regional kind became the same kind with its order known: no change of type to report."""
-    return old in _UNDECIDED and new in _REGIONAL_KINDS and _REGIONAL_KINDS[old][1] == _REGIONAL_KINDS[new][1]
+    return old in UNDECIDED and new in _REGIONAL_KINDS and _REGIONAL_KINDS[old][1] == _REGIONAL_KINDS[new][1]
 
 
 _POW10 = np.array([10**k for k in range(1, 20)], np.uint64)

@@ -464,6 +464,8 @@ def sniff(
         title = next(" ".join(v.strip() for v in r if v.strip()) for r in records[:start] if any(v.strip() for v in r))
         dialect.warnings.append(f"{start} line(s) above the header were skipped (a title: {title!r})")
         records = records[start:]
+        if header is None:
+            header = True  # a preamble is only found above a line that reads as a header
     dialect.header = detect_header(records, dialect.number_format) if header is None else header
     width = Counter(len(r) for r in records).most_common(1)[0][0] if records else 1
     first = records[0] if records else []
