@@ -98,6 +98,7 @@ def read_outputs(paths: Iterable[str]) -> list[OutputInfo]:
 class ColumnProfile:
     name: str
     type: str = ""
+    unit: str = ""  # what the amounts were written with ("$", "€", "%"), taken off the values
     nulls: int | None = None
     null_pct: float | None = None
     distinct: int | None = None
@@ -175,6 +176,7 @@ def _column_profile(row: dict[str, Any]) -> ColumnProfile:
     return ColumnProfile(
         name=cell_text(_pick(row, "name", "column", "column_name", "field")),
         type=cell_text(_pick(row, "type", "arrow_type", "dtype", "data_type")),
+        unit=cell_text(_pick(row, "unit")),
         nulls=int(nulls) if nulls is not None else None,
         null_pct=null_pct,
         distinct=int(distinct) if distinct is not None else None,

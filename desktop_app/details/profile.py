@@ -69,11 +69,22 @@ class ProfileModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
+    def _type_text(self, col: ColumnProfile, tooltip: bool) -> str:
+        if col.unit == "%":
+            if tooltip:
+                return self.tr("{0}: percentages, stored as fractions (12 % is 0.12)").format(col.type)
+            return self.tr("Percentage")
+        if col.unit:
+            if tooltip:
+                return self.tr("{0}: amounts written with {1}, stored as numbers").format(col.type, col.unit)
+            return self.tr("Amount ({0})").format(col.unit)
+        return col.type if tooltip else type_label(col.type)
+
     def _text(self, col: ColumnProfile, column: int, tooltip: bool) -> str:
         if column == COL_P_NAME:
             return col.name
         if column == COL_P_TYPE:
-            return col.type if tooltip else type_label(col.type)
+            return self._type_text(col, tooltip)
         if column == COL_P_NULLS:
             if col.null_pct is not None:
                 return f"{col.null_pct:.1f} %"

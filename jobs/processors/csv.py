@@ -46,6 +46,7 @@ from jobs.tables.infer import (
     TRUE_TOKENS,
     ColumnTyper,
     date_order,
+    unit,
 )
 from jobs.tables.rejects import Rejects
 from jobs.tables.report import Summary, write_data, write_side_outputs
@@ -225,6 +226,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
             skipped_lines=dialect.preamble,
             compression=dialect.compression,
             warnings=warnings,
+            units=attempt.units(),
         )
         write_side_outputs(outs, "", outcome, summary, rejects, tick)
         progress(size, size)
@@ -619,6 +621,10 @@ class _Attempt:
     def schema_kinds(self) -> list[str]:
         """Each column's kind as written."""
         return [t.target for t in self.typers]
+
+    def units(self) -> dict[str, str]:
+        """The unit of each column of amounts ("$", "%"), by name."""
+        return {t.name: u for t in self.typers if (u := unit(t.target)) is not None}
 
     def _floors(self) -> dict[str, str]:
         return {t.name: t.target for t in self.typers}

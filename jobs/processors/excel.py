@@ -28,6 +28,7 @@ from jobs.tables.infer import (
     date_order,
     first_value,
     undecided_dates,
+    unit,
 )
 from jobs.tables.names import unique_names
 from jobs.tables.report import Summary, write_data, write_side_outputs
@@ -141,7 +142,8 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
             def tick() -> None:  # a cancel check in steps that take seconds on a wide sheet
                 progress(done, max(total, done))
 
-            table, skipped, renamed, found_order = _shape(_read_sheet(reader, names.index(name), None, tick), tick, fmt)
+            sheet = _read_sheet(reader, names.index(name), None, tick)
+            table, skipped, renamed, found_order, units = _shape(sheet, tick, fmt)
             if table is None or table.num_rows == 0:
                 warnings.append(f"sheet '{name}' is empty; no file was written for it")
                 continue
@@ -170,6 +172,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
                 date_order=found_order or order,
                 sheets=names,
                 warnings=sheet_warnings,
+                units=units,
             )
             write_side_outputs(outs, suffix, outcome, summary, None, tick)
             written.append(
@@ -252,6 +255,7 @@ class Shaped(NamedTuple):
     skipped: list[str]  # title rows above the header
     notes: list[str]  # renamed columns, dates that read both ways
     date_order: str | None  # of the regional dates ("dmy", "mdy"), None if there are none
+    units: dict[str, str]  # column → what its amounts were written with ("$", "%")
 
 
 def _shape(
@@ -262,7 +266,7 @@ def _shape(
     Typed here by the same inference as CSV: one set of rules for both.
     """
     if batch.num_rows == 0 or batch.num_columns == 0:
-        return Shaped(None, [], [], None)
+        return Shaped(None, [], [], None, {})
     head = batch.slice(0, HEAD_ROWS)
     grid = [["" if v is None else str(v) for v in row.values()] for row in head.to_pylist()]
     start, header = _find_header(grid)
@@ -279,7 +283,8 @@ def _shape(
              for n, col, k in zip(names, body.columns, kinds, strict=True) if k in UNDECIDED]
     fields = [pa.field(n, c.type, nullable=True) for n, c in zip(names, columns, strict=True)]
     table = pa.Table.from_arrays(columns, schema=pa.schema(fields))
-    return Shaped(_drop_empty_tail(table), skipped, renamed + notes, date_order(kinds))
+    units = {n: u for n, k in zip(names, kinds, strict=True) if (u := unit(k)) is not None}
+    return Shaped(_drop_empty_tail(table), skipped, renamed + notes, date_order(kinds), units)
 
 
 def _typed(arr: pa.Array, fmt: NumberFormat) -> tuple[pa.Array, str]:

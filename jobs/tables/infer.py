@@ -15,15 +15,19 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jobs.tables import dates
+from jobs.tables import amounts, dates
 
 # Tokens that mean "no value" in exports from Excel, R, pandas and databases. In typed columns they become nulls;
 # in string columns only "" does, because "NA" is also Namibia and "-" is a legitimate label.
 NULL_TOKENS = ("", "NA", "N/A", "n/a", "na", "null", "NULL", "Null", "#N/A", "-", "None", "NaN", "nan")
 _NULL_SET = pa.array(NULL_TOKENS, pa.string())
 
+# Amounts with a unit ("$1,234.56", "12,50 €", "12%"): numbers, with the unit taken off and kept as the
+# column's (see jobs/tables/amounts.py). One kind per unit, so two units in one column join to text.
+_AMOUNT_NAMES = {unit: "percent" if unit == amounts.PERCENT else f"amount_{unit}" for unit in amounts.UNITS}
+_AMOUNT_KINDS = {kind: unit for unit, kind in _AMOUNT_NAMES.items()}
 KINDS = ("null", "bool", "int", "float", "date", "date_dmy", "date_mdy", "date_dm", "timestamp", "timestamp_dmy",
-         "timestamp_mdy", "timestamp_dm", "timestamptz", "string")
+         "timestamp_mdy", "timestamp_dm", "timestamptz", *_AMOUNT_KINDS, "string")
 ARROW_TYPES: dict[str, pa.DataType] = {
     "null": pa.string(),  # a column with no value at all is kept as text: the safest type for a later append
     "bool": pa.bool_(),
@@ -45,6 +49,7 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     # are not mixed (which zone would the naive ones be in?): such a column stays text.
     "timestamptz": pa.timestamp("us", tz="UTC"),
     "string": pa.string(),
+    **{kind: pa.float64() for kind in _AMOUNT_KINDS},
 }
 # The regional kinds: (day/month order, has a time of day) → kind, and back.
 _REGIONAL_NAMES = {(order, timed): f"{'timestamp' if timed else 'date'}_{order}"
@@ -54,7 +59,9 @@ UNDECIDED = ("date_dm", "timestamp_dm")
 # Try order when a chunk's own kind is needed: narrowest first. _REGIONAL stands for the six regional kinds:
 # which one a chunk is, its values decide (:func:`_regional_kind`).
 _REGIONAL = "date_dmy"
-_TRY_ORDER = ("int", "float", "bool", "date", _REGIONAL, "timestamp", "timestamptz")
+# _AMOUNT likewise stands for the amount kinds, whose unit the values tell (:func:`amounts.find_unit`).
+_AMOUNT = "amount_$"
+_TRY_ORDER = ("int", "float", "bool", "date", _REGIONAL, "timestamp", "timestamptz", _AMOUNT)
 # Beyond 2**53 a float no longer holds every integer: such integers must never be widened to float.
 _FLOAT_EXACT = 2**53
 # A column's first this many values set its first kind; any later value that does not fit it is a change,
@@ -226,8 +233,8 @@ def convert(arr: pa.Array, kind: str, fmt: NumberFormat = NumberFormat(), nulls:
     try:
         return _convert(arr, kind, fmt, nulls)
     except (DoesNotFit, pa.ArrowInvalid):
-        if kind in ("string", "null", "date_dm", "timestamp_dm"):
-            raise
+        if kind in ("string", "null", "date_dm", "timestamp_dm") or kind in _AMOUNT_KINDS:
+            raise  # nothing to take off text; amounts take their spaces and signs off themselves
         tidied = _tidied(arr, kind)
         if tidied is None:
             raise
@@ -282,6 +289,8 @@ def _convert(arr: pa.Array, kind: str, fmt: NumberFormat, nulls: bool) -> pa.Arr
     view = _text_view(arr)  # shared by the prefix tests below while ``values`` is still ``arr``
     if kind in _REGIONAL_KINDS:
         return _regional(arr, kind, view)
+    if kind in _AMOUNT_KINDS:
+        return _amount(arr, kind, fmt, view)
     if kind == "bool":
         values = _without_null_tokens(arr, view)
         # One hash lookup per value: the position in TRUE_TOKENS + FALSE_TOKENS says both "is a boolean" and which.
@@ -427,6 +436,22 @@ def _regional(arr: pa.Array, kind: str, view: _TextView | None) -> pa.Array:
     return pa.array(full, physical, mask=~valid).cast(ARROW_TYPES[kind])
 
 
+def _amount(arr: pa.Array, kind: str, fmt: NumberFormat, view: _TextView | None) -> pa.Array:
+    """Text → an amount kind: the numbers without their unit; percentages as fractions."""
+    unit = _AMOUNT_KINDS[kind]
+    try:
+        numbers = amounts.bare(_without_null_tokens(arr, view), unit)
+    except amounts.NotAnAmount as exc:
+        raise DoesNotFit(str(exc)) from None
+    typed = _convert(numbers, "float", fmt, True)
+    return pc.divide(typed, 100.0) if unit == amounts.PERCENT else typed
+
+
+def unit(kind: str) -> str | None:
+    """The unit an amount kind's values were written with ("$", "€", "%"); None for other kinds."""
+    return _AMOUNT_KINDS.get(kind)
+
+
 def _leading_zero(values: pa.Array, decimal: str = ".", view: _TextView | None = None) -> bool:
     """A leading zero that is not "0", "0.5" or "0e3": ZIP codes, article numbers, and "0x10" (read as hex).
 
@@ -492,6 +517,12 @@ def _chunk_kind(arr: pa.Array, fmt: NumberFormat) -> tuple[str, pa.Array | None]
             if ordered is None:
                 continue
             kind = ordered
+        elif kind == _AMOUNT:
+            # The unit may be anywhere in the chunk ("$" first at its 300th value): all the values decide.
+            found = amounts.find_unit(values) if _any_unit_byte(values) else None
+            if found is None:
+                continue
+            kind = _AMOUNT_NAMES[found]
         elif not (short or _fits(probe, kind, fmt)):
             continue
         try:
@@ -499,6 +530,12 @@ def _chunk_kind(arr: pa.Array, fmt: NumberFormat) -> tuple[str, pa.Array | None]
         except (DoesNotFit, pa.ArrowInvalid, pa.ArrowNotImplementedError):
             continue
     return "string", None
+
+
+def _any_unit_byte(values: pa.Array) -> bool:
+    """Whether any value holds a byte of a unit: one gather over the text, before a search per unit."""
+    view = _text_view(values)
+    return view is None or bool(amounts.UNIT_BYTES.take(view.bytes()).any())
 
 
 def _byte_set(chars: str) -> np.ndarray:
@@ -519,6 +556,7 @@ _KIND_BYTES = {
     _REGIONAL: _byte_set(_DIGITS + "./-: TAPMapm"),
     "timestamp": _byte_set(_DIGITS + "-+:.,TtZz /"),
     "timestamptz": _byte_set(_DIGITS + "-+:.,TtZz /UTCGM"),
+    _AMOUNT: _byte_set(_DIGITS + "+-.,() \u00a0\u202f" + "".join(amounts.UNITS)),
 }
 _SIGNS = _byte_set("+-")
 _EXPONENT = _byte_set("eE")
@@ -559,6 +597,11 @@ def join(a: str, b: str) -> str:
         return "float"
     if {a, b} == {"date", "timestamp"}:
         return "timestamp"
+    if a in _AMOUNT_KINDS or b in _AMOUNT_KINDS:
+        # A bare number in a column of amounts is the same amount without its symbol; not so for "%" (is
+        # "0.5" half or half a percent?), nor for a second unit.
+        amount, other = (a, b) if a in _AMOUNT_KINDS else (b, a)
+        return amount if other in ("int", "float") and amount != "percent" else "string"
     if a in _REGIONAL_KINDS and b in _REGIONAL_KINDS:
         (order_a, timed_a), (order_b, timed_b) = _REGIONAL_KINDS[a], _REGIONAL_KINDS[b]
         orders = {order_a, order_b} - {"dm"}  # an undecided order takes the one a value told
@@ -594,6 +637,8 @@ _NAMES = {
     "timestamp_dmy": "a day/month/year date-time", "timestamp_mdy": "a month/day/year date-time",
     "timestamp_dm": "a date-time whose day and month may be either way round",
     "timestamp": "a date-time", "timestamptz": "a date-time with a time zone", "string": "text",
+    **{kind: "a percentage" if unit == amounts.PERCENT else f"an amount in {unit}"
+       for kind, unit in _AMOUNT_KINDS.items()},
 }
 
 
@@ -647,6 +692,8 @@ class ColumnTyper:
         if new == "string":
             return old in ("int", "date") and self.exact_text
         # int → float is exact (an integer a float would round makes the column text, see _widen).
+        if old in ("int", "float") and new in _AMOUNT_KINDS:
+            return True  # numbers already, the unit is only taken off
         return (old, new) in (("int", "float"), ("date", "timestamp"), ("date_dmy", "timestamp_dmy"),
                               ("date_mdy", "timestamp_mdy"))
 
@@ -741,7 +788,7 @@ class ColumnTyper:
         """Widen ``kind`` to hold this chunk; returns the chunk converted to the new kind, if it was."""
         own, typed = _chunk_kind(arr, self.fmt)
         new = join(self.kind, own)
-        if new == "float" and self._max_abs_int >= _FLOAT_EXACT:
+        if ARROW_TYPES[new] == pa.float64() and self._max_abs_int >= _FLOAT_EXACT:
             new = "string"
         if new != own:
             typed = None
@@ -754,7 +801,7 @@ class ColumnTyper:
             self.mixed_orders = _mixed_orders(arr)
         if new in UNDECIDED and self.undecided is None:
             self.undecided = first_value(arr)
-        if self.kind not in ("null", new) and not _order_told(self.kind, new):
+        if self.kind not in ("null", new) and not _order_told(self.kind, new) and not _unit_told(self.kind, new):
             idx = _first_misfit(arr, self.kind, self.fmt)
             self.widenings.append(Widening(self.name, self.kind, new, first_row + idx, str(arr[idx].as_py())))
         self.kind = new
@@ -773,6 +820,11 @@ def _possible_regional(arr: pa.Array) -> bool:
 def _order_told(old: str, new: str) -> bool:
     """An undecided regional kind became the same kind with its order known: no change of type to report."""
     return old in UNDECIDED and new in _REGIONAL_KINDS and _REGIONAL_KINDS[old][1] == _REGIONAL_KINDS[new][1]
+
+
+def _unit_told(old: str, new: str) -> bool:
+    """Numbers became amounts: a later value showed the unit of the earlier ones; no change of type to report."""
+    return old in ("int", "float") and new in _AMOUNT_KINDS
 
 
 _POW10 = np.array([10**k for k in range(1, 20)], np.uint64)

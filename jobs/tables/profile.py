@@ -9,7 +9,7 @@ carries its method and error bound in the output.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +49,7 @@ COLUMNS_SCHEMA = pa.schema(
     [
         ("name", pa.string()),
         ("type", pa.string()),
+        ("unit", pa.string()),  # what amounts were written with ("$", "€", "%"), taken off the values
         ("count", pa.int64()),
         ("nulls", pa.int64()),
         ("null_pct", pa.float64()),
@@ -486,6 +487,7 @@ class ColumnProfile:
         row: dict[str, Any] = {
             "name": self.name,
             "type": str(self.type),
+            "unit": None,
             "count": self.count,
             "nulls": self.nulls,
             "null_pct": 100.0 * self.nulls / self.count if self.count else 0.0,
@@ -731,7 +733,10 @@ class TableProfile:
         for i, col in fresh.items():
             self.columns[i] = col
 
-    def table(self, tick: Callable[[], None] | None = None) -> pa.Table:
-        """One row per column; ``tick`` is called every few hundred columns (a cancel check)."""
+    def table(self, tick: Callable[[], None] | None = None, units: Mapping[str, str] | None = None) -> pa.Table:
+        """One row per column; ``tick`` is called every few hundred columns (a cancel check); ``units``: the
+        unit of each column of amounts, by name."""
         rows = [col.result() for col in ticking(self.columns, tick)]
+        for row in rows:
+            row["unit"] = (units or {}).get(row["name"])
         return pa.Table.from_pylist(rows, schema=COLUMNS_SCHEMA)

@@ -191,6 +191,7 @@ class Summary:
     compression: str | None = None
     sheets: list[str] | None = None
     warnings: list[str] = field(default_factory=list)
+    units: dict[str, str] = field(default_factory=dict)  # column → what its amounts were written with
 
 
 def write_side_outputs(
@@ -222,7 +223,7 @@ def write_side_outputs(
         "seconds": time.monotonic() - summary.started,
     }
     write_record(record, outs.path(f"{suffix}_summary.parquet"), SUMMARY_SCHEMA, outs.compression)
-    write_table(outcome.profile.table(tick), outs.path(f"{suffix}_columns.parquet"), outs.compression)
+    write_table(outcome.profile.table(tick, summary.units), outs.path(f"{suffix}_columns.parquet"), outs.compression)
     write_table(outcome.sample.table(), outs.path(f"{suffix}_sample.parquet"), outs.compression)
     if rejects is not None and rejects.count:
         rejects.write(outs.path(f"{suffix}_rejects.parquet"), outs.compression)

@@ -21,6 +21,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from jobs.processors.base import ProcessingError
+from jobs.tables.amounts import bare_text
 from jobs.tables.infer import NumberFormat, chunk_kind, join
 from jobs.tables.names import unique_names
 from jobs.text.encoding import (
@@ -339,9 +340,10 @@ def detect_decimal(records: list[list[str]], delimiter: str, later: Iterable[lis
     if delimiter == ",":
         return "."  # a decimal comma in a comma-separated file would need quotes on every number: rare
     # Counted once per distinct value: columns repeat theirs, and the later records can fill a MiB. Without
-    # the spaces of fixed-width exports ("   1.234,56"), as the values are read.
-    sample = Counter(v.strip(" ") for rec in records[1:] for v in rec)
-    proven = _proven_decimal(sample) or _proven_decimal(Counter(v.strip(" ") for rec in later for v in rec))
+    # the spaces of fixed-width exports ("   1.234,56") and the units of amounts ("1.234,56 €"), as the values
+    # are read.
+    sample = Counter(bare_text(v) for rec in records[1:] for v in rec)
+    proven = _proven_decimal(sample) or _proven_decimal(Counter(bare_text(v) for rec in later for v in rec))
     return proven or _decimal_vote(sample)
 
 

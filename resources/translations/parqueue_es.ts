@@ -869,12 +869,32 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
         <translation>Valores más frecuentes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="91"/>
+        <location filename="../../desktop_app/details/profile.py" line="75"/>
+        <source>{0}: percentages, stored as fractions (12 % is 0.12)</source>
+        <translation>{0}: porcentajes, guardados como fracciones (12 % es 0,12)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/details/profile.py" line="76"/>
+        <source>Percentage</source>
+        <translation>Porcentaje</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/details/profile.py" line="79"/>
+        <source>{0}: amounts written with {1}, stored as numbers</source>
+        <translation>{0}: importes escritos con {1}, guardados como números</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/details/profile.py" line="80"/>
+        <source>Amount ({0})</source>
+        <translation>Importe ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/details/profile.py" line="102"/>
         <source>No value repeats</source>
         <translation>Ningún valor se repite</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="96"/>
+        <location filename="../../desktop_app/details/profile.py" line="107"/>
         <source>Histogram: {0} bins</source>
         <translation>Histograma: {0} intervalos</translation>
     </message>
@@ -882,32 +902,32 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>ProfileTab</name>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="176"/>
+        <location filename="../../desktop_app/details/profile.py" line="187"/>
         <source>The profile appears when the job has finished.</source>
         <translation>El perfil aparece cuando el trabajo ha terminado.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="178"/>
+        <location filename="../../desktop_app/details/profile.py" line="189"/>
         <source>Reading the profile…</source>
         <translation>Leyendo el perfil…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="185"/>
+        <location filename="../../desktop_app/details/profile.py" line="196"/>
         <source>The profile could not be read: {0}</source>
         <translation>No se pudo leer el perfil: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="189"/>
+        <location filename="../../desktop_app/details/profile.py" line="200"/>
         <source>{0} columns</source>
         <translation>{0} columnas</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="190"/>
+        <location filename="../../desktop_app/details/profile.py" line="201"/>
         <source>Most frequent words</source>
         <translation>Palabras más frecuentes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="194"/>
+        <location filename="../../desktop_app/details/profile.py" line="205"/>
         <source>No profile for this job.</source>
         <translation>No hay perfil para este trabajo.</translation>
     </message>

@@ -179,6 +179,25 @@ def test_profile_tab_names_types_as_people_do(qtbot: QtBot, tmp_path: Path) -> N
     assert shown(1, COL_P_TOP) == "North (20), South (20)"
 
 
+def test_profile_tab_names_the_unit_of_amounts(qtbot: QtBot, tmp_path: Path) -> None:
+    from desktop_app.details.profile import COL_P_MEAN, COL_P_TYPE, ProfileTab
+    from jobs.processors import csv as csv_processor
+    from jobs.processors.base import ProcessOptions, no_progress
+
+    source = tmp_path / "till.csv"
+    source.write_text('item,price,margin\nTea,"$1,003.50",12%\nCake,$4.50,8%\n')
+    result = csv_processor.process(source, ProcessOptions(tmp_path / "out"), no_progress)
+    tab = ProfileTab()
+    qtbot.addWidget(tab)
+    tab.show_outputs(1, [str(p) for p in result.outputs], finished=True)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=10_000)
+    model = tab.model
+    assert [model.data(model.index(r, COL_P_TYPE)) for r in range(3)] == ["Text", "Amount ($)", "Percentage"]
+    assert model.data(model.index(1, COL_P_MEAN)).startswith("504")  # numbers: the mean of the amounts
+    tip = model.data(model.index(2, COL_P_TYPE), Qt.ItemDataRole.ToolTipRole)
+    assert "fraction" in tip
+
+
 def test_options_card_rerun_emits_the_edited_options(qtbot: QtBot, tmp_path: Path) -> None:
     pane = DetailsPane()
     qtbot.addWidget(pane)

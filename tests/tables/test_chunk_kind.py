@@ -22,6 +22,8 @@ VALUES = [
     " 12", "3.50  ", " -5 ", "  ", " 007", " true", "1 2", " 2024-01-31", " 1,234.5 ", " 31.12.2024",
     "12-", "1.234,56-", " 7,25- ", "-12-", "5-5", "007-",
     "2024-01-02 10:00:00 +0100", "2024-01-02 10:00:00 UTC", "2024/01/02", "2024/1/2 10:00", "2024/13/02",
+    "$1,234.56", "($5.00)", "-$3", "$-3", "12%", "5,5 %", "1.234,56 €", "(45,00 €)", "EUR 12,50", "12,50EUR",
+    "$5$5", "%5", "£007", "US$5", "\u00a312", "3\u00a0€",
 ]
 
 
@@ -35,6 +37,11 @@ def _kind_by_trying(arr: pa.Array, fmt: NumberFormat) -> str:
             kind = infer._regional_kind(arr.filter(pc.invert(mask)))
             if kind is None:
                 continue
+        elif kind == infer._AMOUNT:  # likewise which unit
+            unit = infer.amounts.find_unit(arr.filter(pc.invert(mask)))
+            if unit is None:
+                continue
+            kind = infer._AMOUNT_NAMES[unit]
         if infer._fits(arr, kind, fmt):
             return kind
     return "string"
