@@ -22,7 +22,7 @@ import io
 import logging
 import time
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +76,7 @@ LONG_ROW_GROWTH = 8
 MAX_ROW_BYTES = 256 << 20
 PASS2_BLOCK_BYTES = 1 << 20  # pass 2 runs ~200 MB/s: still a progress call every ~20 ms
 PASS1_SHARE = 0.5  # share of the progress bar for pass 1 (parse); pass 2 (convert, profile, write) has the rest
-_TABLE_SUFFIXES = {".csv", ".tsv", ".psv", ".tab", ".txt", ".gz", ".zst", ".bz2"}
+_TABLE_SUFFIXES = {".csv", ".tsv", ".psv", ".tab", ".txt", ".gz", ".zst", ".bz2", ".xls", ".xlsx", ".xlsm", ".ods"}
 
 
 def stem_of(source: Path) -> str:
@@ -158,7 +158,21 @@ def _head(source: Path, dialect: Dialect, rows: int, block: int) -> pa.Table:
     return pa.Table.from_batches(batches, schema=reader.schema) if batches else reader.schema.empty_table()
 
 
-def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -> ProcessResult:
+@dataclass(frozen=True)
+class Origin:
+    """The file the user gave, when the text read is converted from it (see :mod:`jobs.processors.markup`):
+    outputs are named after it and the summary describes it."""
+
+    path: Path
+    encoding: str
+    sheet: str | None = None
+    sheets: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # what converting it found
+
+
+def process(
+    source: Path, options: ProcessOptions, progress: ProgressCallback, origin: Origin | None = None
+) -> ProcessResult:
     started = time.monotonic()
     source = Path(source)
     dialect = _dialect(source, options)
@@ -175,10 +189,10 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
         progress(reported["done"], size)
 
     tick()
-    warnings = list(dialect.warnings)
+    warnings = list(origin.warnings if origin else ()) + list(dialect.warnings)
     if dialect.encoding.how == "charset detector":
         warnings.append(f"the text is not UTF-8; read as {dialect.encoding.name} (detected)")
-    stem = stem_of(source)
+    stem = origin.path.stem if origin else stem_of(source)
     floors = spread_kinds(source, dialect, size, tick)
     checked = True  # validate UTF-8 while reading; on failure read bytes and decode value by value
     with options.outputs(stem) as outs:
@@ -214,17 +228,19 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
                 f"the first, {where}: {first_bad['reason']}"
             )
         summary = Summary(
-            source=source.name,
-            input_bytes=size,
+            source=(origin.path if origin else source).name,
+            input_bytes=origin.path.stat().st_size if origin else size,
             started=started,
-            encoding=dialect.encoding.name,
-            delimiter=dialect.delimiter,
-            quote=dialect.quote,
+            sheet=origin.sheet if origin else None,
+            encoding=origin.encoding if origin else dialect.encoding.name,
+            delimiter=None if origin else dialect.delimiter,
+            quote=None if origin else dialect.quote,
             header=dialect.header,
             decimal=dialect.decimal,
             date_order=date_order(attempt.schema_kinds()) or dialect.date_order,
             skipped_lines=dialect.preamble,
             compression=dialect.compression,
+            sheets=list(origin.sheets) if origin and origin.sheets else None,
             warnings=warnings,
             units=attempt.units(),
         )
@@ -237,17 +253,17 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
         "columns": len(schema),
         "column_names": schema.names,
         "column_types": [str(t) for t in schema.types],
-        "encoding": dialect.encoding.name,
-        "delimiter": dialect.delimiter,
-        "quote": dialect.quote,
+        "encoding": summary.encoding,
+        "delimiter": summary.delimiter,
+        "quote": summary.quote,
         "header": dialect.header,
         "decimal": dialect.decimal,
         "date_order": summary.date_order,
         "skip_lines": dialect.preamble,
         "compression": dialect.compression,
-        "sheets": [],
+        "sheets": summary.sheets or [],
         "rejected_rows": rejects.count,
-        "input_bytes": size,
+        "input_bytes": summary.input_bytes,
     }
     return ProcessResult(outputs=committed, warnings=warnings, metrics=metrics)
 

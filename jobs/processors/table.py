@@ -1,5 +1,6 @@
-"""Tables, read by what their bytes hold, whatever the name says: delimited text (:mod:`jobs.processors.csv`)
-or a workbook (:mod:`jobs.processors.excel`).
+"""Tables, read by what their bytes hold, whatever the name says: delimited text (:mod:`jobs.processors.csv`),
+a workbook (:mod:`jobs.processors.excel`), or the markup "Export to Excel" buttons write: an HTML table or an
+XML Spreadsheet (:mod:`jobs.processors.markup`).
 
 Both table entries of the registry load this module. A ``.csv`` that is really a saved workbook, or an ``.xlsx``
 that is really CSV text (exports often are), goes to the reader that can read it, with a warning saying so; the
@@ -15,16 +16,19 @@ from types import ModuleType
 import pyarrow as pa
 
 from jobs.processors.base import ProcessOptions, ProcessResult, ProgressCallback
+from jobs.tables.markup import HEAD_BYTES, describe_markup, markup_kind
 from jobs.tables.sniff import file_kind
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 def _content(source: Path) -> str:
-    """'workbook', 'text' (no known signature: delimited text, maybe) or 'other' (compressed, PDF, PNG…)."""
+    """'workbook', 'html' or 'spreadsheetml' (markup "Excel" exports), 'text' (no known signature: delimited
+    text, maybe) or 'other' (compressed, PDF, PNG…)."""
     compression, other = file_kind(source)
     if compression is None and other is None:
-        return "text"
+        with open(source, "rb") as fh:
+            return markup_kind(fh.read(HEAD_BYTES)) or "text"
     return "workbook" if other in ("xlsx", "ods", "cfb") else "other"
 
 
@@ -32,6 +36,9 @@ def _reader(source: Path) -> tuple[ModuleType, str | None]:
     """The reader for ``source`` and, when its name says otherwise, the warning that says what was done."""
     named_workbook = source.suffix.lower() in WORKBOOK_SUFFIXES
     content = _content(source)
+    if content in ("html", "spreadsheetml"):
+        # "Export to Excel" buttons write these with a workbook's name; Excel opens them, so people send them.
+        return _load("markup"), f"the file is named {source.suffix} but holds {describe_markup(content)}; read as such"
     if named_workbook and content == "text":
         return _load("csv"), f"the file is named {source.suffix} but holds delimited text; read as CSV"
     if not named_workbook and content == "workbook":

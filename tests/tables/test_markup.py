@@ -1,0 +1,144 @@
+"""What "Export to Excel" buttons write: an HTML table or an Excel 2003 XML Spreadsheet, named .xls. Each is
+read by what it is, typed like any table, and named after the file the user gave."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from jobs.processors import table as table_processor
+from jobs.processors.base import ProcessingError, ProcessOptions
+
+BANK = """<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:excel">
+<head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">
+<style>td { mso-number-format:"\\@"; }</style><script>var cell = "<td>not data</td>";</script></head>
+<body><table><tr><td colspan="4"><b>Kontoauszug M&uuml;ller</b></td></tr></table>
+<table border=1>
+<tr><th>Datum</th><th>Buchungstext</th><th>Betrag</th><th>PLZ</th></tr>
+<tr><td>02.01.2024</td><td>Kaffee &amp; Kuchen<br>Filiale  3</td><td>1.234,56&nbsp;&euro;</td><td>01234</td>
+<tr><td>03.01.2024</td><td rowspan=2>Miete</td><td>-45,00 &euro;</td><td>80331</td></tr>
+<tr><td>04.01.2024</td><td>-2,00 &euro;</td><td>&nbsp;</td></tr>
+</table></body></html>"""
+
+NS = 'xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"'
+
+
+def _cell(value: object, kind: str = "String", **attrs: str) -> str:
+    extra = "".join(f' ss:{k}="{v}"' for k, v in attrs.items())
+    return f'<Cell{extra}><Data ss:Type="{kind}">{value}</Data></Cell>'
+
+
+def _workbook(sheets: dict[str, list[str]]) -> str:
+    body = "".join(f'<Worksheet ss:Name="{name}"><Table>{"".join(f"<Row>{r}</Row>" for r in rows)}</Table></Worksheet>'
+                   for name, rows in sheets.items())
+    return f'<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook {NS}>{body}</Workbook>'
+
+
+def _run(path: Path, out: Path, **options: object):
+    return table_processor.process(path, ProcessOptions(out, options), lambda done, total: None)
+
+
+def test_an_html_bank_statement_saved_as_xls(tmp_path):
+    src = tmp_path / "statement.xls"
+    src.write_bytes(BANK.encode("cp1252"))
+    before = src.read_bytes()
+    result = _run(src, tmp_path / "out")
+    assert [p.name for p in result.outputs] == ["statement.parquet", "statement_summary.parquet",
+                                                "statement_columns.parquet", "statement_sample.parquet"]
+    data = pq.read_table(result.outputs[0])
+    assert data.column_names == ["Datum", "Buchungstext", "Betrag", "PLZ"]
+    assert data.schema.field("Datum").type == pa.date32()
+    assert data.column("Datum").to_pylist() == [dt.date(2024, 1, 2), dt.date(2024, 1, 3), dt.date(2024, 1, 4)]
+    # <br> is a line break, runs of spaces one space, a rowspan leaves its column empty below, &nbsp; is blank.
+    assert data.column("Buchungstext").to_pylist() == ["Kaffee & Kuchen\nFiliale 3", "Miete", None]
+    assert data.column("Betrag").to_pylist() == [1234.56, -45.0, -2.0]
+    assert data.column("PLZ").to_pylist() == ["01234", "80331", None]  # a leading zero stays text
+    summary = pq.read_table(result.outputs[1]).to_pylist()[0]
+    assert (summary["source"], summary["encoding"], summary["rows"]) == ("statement.xls", "cp1252", 3)
+    assert summary["input_bytes"] == len(before) and summary["skipped_lines"] == 1
+    assert "a web page saved for Excel" in result.warnings[0]
+    assert any("Kontoauszug Müller" in w for w in result.warnings)  # the title table, skipped and quoted
+    assert src.read_bytes() == before
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(p.name for p in result.outputs)
+
+
+def test_a_page_without_rows_is_refused_by_name(tmp_path):
+    src = tmp_path / "empty.xls"
+    src.write_text("<html><body><p>No data for this period</p></body></html>")
+    with pytest.raises(ProcessingError, match=r"HTML table .* with no rows"):
+        _run(src, tmp_path / "out")
+    assert not any((tmp_path / "out").iterdir())
+
+
+def test_an_xml_spreadsheet_with_gaps_merges_and_types(tmp_path):
+    rows = [
+        _cell("id") + _cell("when") + _cell("paid") + _cell("note") + _cell("total"),
+        _cell(1, "Number") + _cell("2024-03-01T00:00:00.000", "DateTime") + _cell(1, "Boolean")
+        + _cell("first", MergeAcross="1"),
+        _cell(2, "Number") + _cell("2024-03-02T00:00:00.000", "DateTime") + _cell(0, "Boolean")
+        + _cell("7.5", "Number", Index="5"),
+    ]
+    src = tmp_path / "export.xls"
+    src.write_text(_workbook({"Empty": [], "Orders": rows, "Other": [_cell("x")]}))
+    result = _run(src, tmp_path / "out")
+    data = pq.read_table(result.outputs[0])
+    assert data.column("id").to_pylist() == [1, 2]
+    assert data.column("when").to_pylist() == [dt.date(2024, 3, 1), dt.date(2024, 3, 2)]
+    assert data.column("paid").to_pylist() == [True, False]
+    assert data.column("note").to_pylist() == ["first", None]
+    assert data.column("total").to_pylist() == [None, 7.5]  # ss:Index put it in the fifth column
+    summary = pq.read_table(result.outputs[1]).to_pylist()[0]
+    assert summary["sheet"] == "Orders" and summary["sheets"] == ["Empty", "Orders", "Other"]
+    assert any("the others (Empty, Other) were not" in w for w in result.warnings)
+
+    picked = _run(src, tmp_path / "picked", sheet="Other")
+    assert pq.read_table(picked.outputs[0]).num_rows == 0 and pq.read_table(picked.outputs[0]).column_names == ["x"]
+    with pytest.raises(ProcessingError, match=r"no sheet named 'Nope'; the sheets are \['Empty', 'Orders'"):
+        _run(src, tmp_path / "none", sheet="Nope")
+
+
+def test_an_xml_spreadsheet_with_entities_is_refused(tmp_path):
+    bomb = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>\n'
+            f'<Workbook {NS}><Worksheet ss:Name="S"><Table><Row>{_cell("&lol2;")}</Row></Table></Worksheet></Workbook>')
+    src = tmp_path / "bomb.xls"
+    src.write_text(bomb)
+    with pytest.raises(ProcessingError, match="XML Spreadsheet cannot be read"):
+        _run(src, tmp_path / "out")
+    assert not any((tmp_path / "out").iterdir())
+
+
+def test_a_large_html_table_streams_with_progress_and_a_cancel_leaves_nothing(tmp_path):
+    rows = "".join(f"<tr><td>{i}</td><td>name {i}</td><td>{i % 100},5</td></tr>\n" for i in range(200_000))
+    src = tmp_path / "big.xls"
+    src.write_text(f"<html><body><table><tr><th>n</th><th>name</th><th>x</th></tr>\n{rows}</table></body></html>")
+    seen: list[tuple[int, int]] = []
+    result = table_processor.process(src, ProcessOptions(tmp_path / "out"), lambda d, t: seen.append((d, t)))
+    data = pq.read_table(result.outputs[0])
+    assert data.num_rows == 200_000 and data.column("n")[199_999].as_py() == 199_999
+    assert data.schema.field("x").type == pa.float64() and data.column("x")[3].as_py() == 3.5
+    done = [d for d, _ in seen]
+    assert done == sorted(done) and seen[-1][0] == seen[-1][1]  # forward only, and to the end
+    assert len({t for _, t in seen}) == 1  # one total for the whole job
+
+    class Cancelled(Exception):
+        pass
+
+    def cancel(done: int, total: int) -> None:
+        if done > total // 4:
+            raise Cancelled
+
+    with pytest.raises(Cancelled):
+        table_processor.process(src, ProcessOptions(tmp_path / "cancelled"), cancel)
+    assert not any((tmp_path / "cancelled").iterdir())
+
+
+def test_the_preview_reads_the_first_rows_from_the_source(tmp_path):
+    src = tmp_path / "statement.xls"
+    src.write_bytes(BANK.encode("cp1252"))
+    head = table_processor.preview(src, rows=2)
+    assert head.column_names == ["Datum", "Buchungstext", "Betrag", "PLZ"]  # below the title
+    assert head.column("Betrag").to_pylist() == ["1.234,56 €"]  # text as the page has it, before typing
