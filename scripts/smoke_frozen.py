@@ -50,7 +50,12 @@ def make_inputs(folder: Path) -> list[Path]:
     txt.write_text("the frozen app counts these words the same\n" * 100, encoding="utf-8")
     png = folder / "logo.png"
     Image.new("RGB", (640, 480), (30, 120, 200)).save(png)
-    return [csv, xlsx, txt, png]
+    # An "Export to Excel" HTML table named .xls: lxml's parser must be in the bundle.
+    page = folder / "statement.xls"
+    page.write_text("<html><body><table><tr><th>day</th><th>amount</th></tr>"
+                    + "".join(f"<tr><td>2024-02-{i:02d}<td>$1,{i:03d}.50" for i in range(1, 29))
+                    + "</table></body></html>", encoding="utf-8")
+    return [csv, xlsx, txt, png, page]
 
 
 def main() -> int:
@@ -67,7 +72,7 @@ def main() -> int:
                              capture_output=True, text=True, timeout=240, env=env, cwd=root)
         records = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
         print(f"run: exit {run.returncode} in {time.perf_counter() - started:.1f} s, {len(records)} records")
-        if run.returncode != 0 or len(records) != 4:
+        if run.returncode != 0 or len(records) != len(inputs):
             problems.append(f"run exited {run.returncode} with {len(records)} records: {run.stderr[-800:]}")
         import pyarrow.parquet as pq
 
