@@ -163,15 +163,17 @@ class OptionsCard(QGroupBox):
         self.rerun.setToolTip("" if self.rerun.isEnabled() else self.tr("Available when the job has finished."))
         if previous is not None and previous.id == job.id and previous.state == job.state:
             return
-        is_excel = Path(job.path).suffix.lower() in EXCEL_SUFFIXES
+        # An HTML table or XML Spreadsheet named .xls is read as text: its choices are a CSV's, less the delimiter.
+        markup = job.metrics.get("markup")
+        is_excel = Path(job.path).suffix.lower() in EXCEL_SUFFIXES and not markup
         is_table = job.kind == "table"
         self._set_row_visible(self.encoding, not is_excel)
-        self._set_row_visible(self.delimiter, is_table and not is_excel)
+        self._set_row_visible(self.delimiter, is_table and not is_excel and not markup)
         self._set_row_visible(self.header, is_table)
         self._set_row_visible(self.decimal, is_table and not is_excel)
         self._set_row_visible(self.dates, is_table)
         self._set_row_visible(self.skip_lines, is_table and not is_excel)
-        self._set_row_visible(self.sheets, is_excel)
+        self._set_row_visible(self.sheets, is_excel or markup == "spreadsheetml")
         # In the title too: on a narrow window the hint beside Re-run gives up its room.
         self.setTitle(self.tr("Detected — change and Re-run") if job.state.is_final
                       else self.tr("Detected — shows when the job finishes"))

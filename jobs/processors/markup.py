@@ -38,7 +38,17 @@ def _rows(
 ) -> Iterator[list[str]]:
     if kind == "html":
         return html_rows(fh, stats, options.get("encoding"), progress)
-    return spreadsheetml_rows(fh, stats, options.get("sheet"), progress)
+    return spreadsheetml_rows(fh, stats, _sheet(options), progress)
+
+
+def _sheet(options: ProcessOptions) -> str | None:
+    """The sheet asked for: a name, or a list of one (as the window's sheet field gives it)."""
+    sheet = options.get("sheet")
+    if isinstance(sheet, list | tuple):
+        if len(sheet) > 1:
+            raise ProcessingError("an XML Spreadsheet is read one sheet at a time: pick one sheet")
+        sheet = sheet[0] if sheet else None
+    return None if sheet is None else str(sheet)
 
 
 def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -> ProcessResult:
@@ -55,8 +65,8 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
             for row in _rows(fh, kind, options, stats, lambda done: progress(min(done, size), total)):
                 writer.writerow(row)
                 rows += 1
-        if kind == "spreadsheetml" and options.get("sheet") and stats.sheet is None:
-            raise ProcessingError(f"no sheet named {options.get('sheet')!r}; the sheets are {stats.sheets}")
+        if kind == "spreadsheetml" and _sheet(options) and stats.sheet is None:
+            raise ProcessingError(f"no sheet named {_sheet(options)!r}; the sheets are {stats.sheets}")
         if rows == 0:
             raise ProcessingError(f"{describe_markup(kind)} with no rows: there is no table to read")
         converted = ProcessOptions(options.out_dir, {**options.extra, "encoding": "utf-8", "delimiter": "\t",
@@ -68,7 +78,9 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
 
         origin = csv_reader.Origin(source, stats.encoding, stats.sheet if kind == "spreadsheetml" else None,
                                    tuple(stats.sheets), tuple(_notes(kind, stats)))
-        return csv_reader.process(text, converted, reading, origin)
+        result = csv_reader.process(text, converted, reading, origin)
+    result.metrics["markup"] = kind  # the window offers a CSV's choices for it, not a workbook's
+    return result
 
 
 def _notes(kind: str, stats: MarkupStats) -> list[str]:

@@ -233,6 +233,24 @@ def test_options_card_offers_the_date_order(qtbot: QtBot, tmp_path: Path) -> Non
     assert not card.dates.isVisibleTo(card)
 
 
+def test_options_card_of_an_html_table_named_xls_offers_a_csvs_choices(qtbot: QtBot, tmp_path: Path) -> None:
+    pane = DetailsPane()
+    qtbot.addWidget(pane)
+    metrics = {"encoding": "cp1252", "delimiter": None, "decimal": ",", "markup": "html", "skip_lines": 1}
+    job = dataclasses.replace(make_job(9, JobState.COMPLETED_WITH_WARNINGS), path=str(tmp_path / "bank.xls"),
+                              kind="table", metrics=metrics)
+    pane.set_job(job)
+    card = pane.options
+    shown = {name: getattr(card, name).isVisibleTo(card)
+             for name in ("encoding", "delimiter", "decimal", "dates", "skip_lines", "sheets")}
+    assert shown == {"encoding": True, "delimiter": False, "decimal": True, "dates": True, "skip_lines": True,
+                     "sheets": False}
+    assert card.encoding.currentText() == "cp1252" and card.decimal.currentData() == ","
+    workbook = dataclasses.replace(job, id=10, metrics={"sheets": ["Budget"], "encoding": None})
+    pane.set_job(workbook)  # a real workbook of the same name: its sheets, none of a text file's choices
+    assert card.sheets.isVisibleTo(card) and not card.encoding.isVisibleTo(card)
+
+
 def test_options_card_skip_lines(qtbot: QtBot, tmp_path: Path) -> None:
     pane = DetailsPane()
     qtbot.addWidget(pane)

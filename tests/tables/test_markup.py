@@ -97,6 +97,10 @@ def test_an_xml_spreadsheet_with_gaps_merges_and_types(tmp_path):
 
     picked = _run(src, tmp_path / "picked", sheet="Other")
     assert pq.read_table(picked.outputs[0]).num_rows == 0 and pq.read_table(picked.outputs[0]).column_names == ["x"]
+    as_listed = _run(src, tmp_path / "listed", sheet=["Other"])  # as the window's sheet field gives it
+    assert pq.read_table(as_listed.outputs[0]).column_names == ["x"]
+    assert as_listed.metrics["markup"] == "spreadsheetml" and as_listed.metrics["sheets"] == ["Empty", "Orders",
+                                                                                             "Other"]
     with pytest.raises(ProcessingError, match=r"no sheet named 'Nope'; the sheets are \['Empty', 'Orders'"):
         _run(src, tmp_path / "none", sheet="Nope")
 
