@@ -253,6 +253,7 @@ def process(
         "columns": len(schema),
         "column_names": schema.names,
         "column_types": [str(t) for t in schema.types],
+        "column_units": summary.units,  # amounts: what their values were written with ("$", "%")
         "encoding": summary.encoding,
         "delimiter": summary.delimiter,
         "quote": summary.quote,

@@ -177,7 +177,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
             write_side_outputs(outs, suffix, outcome, summary, None, tick)
             written.append(
                 {"sheet": name, "rows": outcome.rows, "columns": table.num_columns, "column_names": table.column_names,
-                 "date_order": summary.date_order}
+                 "date_order": summary.date_order, "column_units": units}
             )
         if not written:
             raise ProcessingError("the workbook holds no data: every selected sheet is empty")
@@ -187,6 +187,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
         "rows": sum(w["rows"] for w in written),
         "columns": written[0]["columns"],
         "column_names": written[0]["column_names"],
+        "column_units": written[0]["column_units"],
         "sheets": [w["sheet"] for w in written],
         "sheet_details": written,
         "encoding": None,

@@ -31,6 +31,7 @@ def test_a_dollar_export_with_accounting_negatives(run_csv):
     assert math.isclose(columns["Total"]["mean"], pc.mean(data.column("Total")).as_py())
     assert (columns["Total"]["min"], columns["Total"]["max"]) == ("-7.25", "12000.0")
     assert run.result.warnings == []  # nothing lost: the unit is kept as the column's
+    assert run.result.metrics["column_units"] == {"Total": "$", "Discount": "$"}  # in run --json too
 
 
 def test_a_german_export_with_euros_and_percentages(run_csv):
