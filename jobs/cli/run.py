@@ -46,6 +46,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "both ways (default: a value with a day above 12 tells, else they stay text)")
     tables.add_argument("--skip-lines", type=_skip_lines, metavar="N",
                         help="lines above the header that are no part of the table (default: detected)")
+    tables.add_argument("--keep-totals", action="store_true", default=None,
+                        help="read totals lines at the end of a CSV ('Total;;1.234,56') as rows (default: they are "
+                        "set aside in the rejects file)")
     tables.add_argument("--sheet", action="append", help="only this sheet of a workbook (repeatable)")
     images = parser.add_argument_group("images")
     images.add_argument("--thumb-size", type=int, help="thumbnails fit this many pixels (default 300)")
@@ -80,7 +83,7 @@ def _skip_lines(text: str) -> int:
 def _options(args: argparse.Namespace) -> dict[str, Any]:
     options = {
         "encoding": args.encoding, "delimiter": args.delimiter, "header": args.header, "decimal": args.decimal,
-        "date_order": args.date_order, "skip_lines": args.skip_lines,
+        "date_order": args.date_order, "skip_lines": args.skip_lines, "keep_totals": args.keep_totals,
         "sheet": args.sheet, "thumb_size": args.thumb_size, "thumbnails": args.thumbnails,
         "optimize_format": args.optimize_format, "metadata": args.metadata, "optimized": args.optimized,
         "max_pixels": args.max_pixels,

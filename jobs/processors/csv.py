@@ -39,6 +39,7 @@ from jobs.processors.base import (
     ProcessResult,
     ProgressCallback,
 )
+from jobs.tables.footer import Footer
 from jobs.tables.infer import (
     ARROW_TYPES,
     FALSE_TOKENS,
@@ -120,6 +121,7 @@ def _dialect(source: Path, options: ProcessOptions) -> Dialect:
         head=head,
         date_order=options.date_order(),
         skip_lines=skip,
+        keep_totals=bool(options.get("keep_totals", False)),
     )
 
 
@@ -193,7 +195,7 @@ def process(
     if dialect.encoding.how == "charset detector":
         warnings.append(f"the text is not UTF-8; read as {dialect.encoding.name} (detected)")
     stem = origin.path.stem if origin else stem_of(source)
-    floors = spread_kinds(source, dialect, size, tick)
+    floors = spread_kinds(source, dialect, dialect.footer.start if dialect.footer else size, tick)
     checked = True  # validate UTF-8 while reading; on failure read bytes and decode value by value
     with options.outputs(stem) as outs:
         data_path = outs.path(".parquet")
@@ -219,14 +221,17 @@ def process(
         warnings.extend(attempt.warnings())
         warnings.extend(attempt.swallow.warnings(attempt.rejects.file_row))
         rejects = attempt.rejects
-        if rejects.count:
+        unreadable = rejects.count
+        if unreadable:
             _physical_lines(outcome.data_path or data_path, dialect, rejects, attempt.breaks_in_values > 0)
             first_bad = rejects.first(1)[0]
             where = f"line {first_bad['line']}" if first_bad["line"] else f"row {first_bad['row']}"
             warnings.append(
-                f"{rejects.count} row(s) could not be read and are listed in {stem}_rejects.parquet; "
+                f"{unreadable} row(s) could not be read and are listed in {stem}_rejects.parquet; "
                 f"the first, {where}: {first_bad['reason']}"
             )
+        if dialect.footer:
+            warnings.append(_set_aside(dialect.footer, rejects, outcome.rows + unreadable, attempt.line_feeds, stem))
         summary = Summary(
             source=(origin.path if origin else source).name,
             input_bytes=origin.path.stat().st_size if origin else size,
@@ -269,6 +274,17 @@ def process(
     return ProcessResult(outputs=committed, warnings=warnings, metrics=metrics)
 
 
+def _set_aside(footer: Footer, rejects: Rejects, rows: int, lines: int, stem: str) -> str:
+    """The totals lines below the table into the rejects, after the ``rows`` data rows of the file (that end
+    on line ``lines``); the warning that says so."""
+    for after, text in footer.lines:
+        rows += 1
+        rejects.add(lines + 1 + after, rows, text, "a totals line below the table, not a row of data")
+    first = footer.lines[0][1]
+    return (f"{len(footer.lines)} totals line(s) at the end ({first!r}) are not rows of data: they are kept in "
+            f"{stem}_rejects.parquet, not in the table (the keep_totals option, --keep-totals, reads them as rows)")
+
+
 def _is_utf8(dialect: Dialect) -> bool:
     return dialect.encoding.name.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig", "ascii")
 
@@ -279,9 +295,8 @@ def _open(source: Path, dialect: Dialect, validate: bool = False, window: int = 
     ``window``: blocks the stream may read ahead of the parser (see :class:`InputStream`).
     """
     codec = "utf-8" if _is_utf8(dialect) else dialect.encoding.name
-    return InputStream(
-        source, dialect.compression, codec, dialect.encoding.bom_bytes, validate, window
-    )
+    end = dialect.footer.start if dialect.footer else None
+    return InputStream(source, dialect.compression, codec, dialect.encoding.bom_bytes, validate, window, end)
 
 
 def _parsed(reader: Any, stream: InputStream) -> Iterator[pa.RecordBatch]:
@@ -476,6 +491,7 @@ class _Attempt:
         self.replaced = 0
         self.utf8_lines = 0
         self.breaks_in_values = 0
+        self.line_feeds = 0  # in the text read: the line the table ends on
         self.swallow = SwallowWatch(dialect.names, dialect.delimiter, dialect.number_format)
         # Text columns: the stream validates UTF-8 (a failure restarts reading bytes, see _next_text).
         self._stream = _open(source, dialect, validate=checked, window=READ_AHEAD_BLOCKS)
@@ -660,6 +676,7 @@ class _Attempt:
         self.utf8_lines = stream.utf8_lines
         records = self.rows + self.rejects.count + self.dialect.skip_rows
         self.breaks_in_values = stream.line_feeds - records
+        self.line_feeds = stream.line_feeds
 
     def warnings(self) -> list[str]:
         # A widening names a row of the output: the person looks for it in the file, rejected rows and all.

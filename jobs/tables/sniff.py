@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from jobs.processors.base import ProcessingError
 from jobs.tables.amounts import bare_text
+from jobs.tables.footer import Footer, find_footer
 from jobs.tables.infer import NumberFormat, chunk_kind, join
 from jobs.tables.names import unique_names
 from jobs.text.encoding import (
@@ -210,6 +211,7 @@ class Dialect:
     date_order: str | None = None  # the user's, for dates that read both ways: "dmy", "mdy"
     sep_line: bool = False  # Excel's "sep=;" first line
     preamble: int = 0  # lines above the header that are no part of the table (a title, "Account;DE12...")
+    footer: Footer | None = None  # totals lines below the table ("Total;;1.234,56")
     names: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -425,6 +427,7 @@ def sniff(
     head: bytes | None = None,
     date_order: str | None = None,
     skip_lines: int | None = None,
+    keep_totals: bool = False,
 ) -> Dialect:
     dialect = Dialect(compression=compression, date_order=date_order)
     if head is None:
@@ -484,6 +487,8 @@ def sniff(
             )
     else:
         dialect.names = [f"column_{i + 1}" for i in range(max(width, len(first)))]
+    if compression is None and not keep_totals:
+        dialect.footer = find_footer(path, enc.name, dialect.delimiter, dialect.quote)
     return dialect
 
 

@@ -49,16 +49,21 @@ class InputStream(io.RawIOBase):
         skip: int,
         validate: bool = False,
         window: int = 0,
+        end: int | None = None,
     ) -> None:
         """``validate``: raise ``pa.ArrowInvalid`` ("... not valid UTF8 ...") on invalid UTF-8 input.
 
         ``window``: reads allowed ahead of :meth:`block_parsed` calls (0: no limit). Whoever sets it must call
         :meth:`block_parsed` once per batch the reader yields, or :meth:`close`, or the reading thread waits.
+
+        ``end``: the byte where the table ends (totals lines follow, see :mod:`jobs.tables.footer`); only for
+        uncompressed input.
         """
         super().__init__()
-        self._args = (path, compression, encoding, skip)
+        self._args = (path, compression, encoding, skip, False, 0, end)
         self._raw = pa.OSFile(str(path))
-        self.size = self._raw.size()
+        self.size = self._raw.size() if end is None else end
+        self._end = None if compression else end
         self._src: pa.NativeFile = (
             pa.CompressedInputStream(self._raw, compression) if compression else self._raw
         )
@@ -104,7 +109,9 @@ class InputStream(io.RawIOBase):
         """Up to about ``size`` more bytes of UTF-8 text; empty only at the end of the input."""
         while True:
             try:
-                raw = self._src.read(size)
+                if self._end is not None:
+                    size = min(size, self._end - int(self._raw.tell()))
+                raw = self._src.read(size) if size > 0 else b""
             except (OSError, pa.ArrowException) as exc:
                 raise EOFError(f"the compressed data is damaged or truncated ({exc})") from exc
             at_end = not raw

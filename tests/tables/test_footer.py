@@ -1,0 +1,67 @@
+"""Totals lines below a table ("Summe;;2.496,50"): set aside in the rejects with their line, not read as rows
+that would turn a column to text and add the table's sum to every sum."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+
+def _rejects(run) -> list[dict]:
+    return pq.read_table(run.output("_rejects.parquet")).to_pylist()
+
+
+def test_a_bank_statement_ending_with_its_sum(run_csv):
+    run = run_csv("Datum;Text;Betrag\n02.01.2024;Kaffee;-3,50\n03.01.2024;Gehalt;2.500,00\n\nSumme:;;2.496,50\n"
+                  .encode("cp1252"))
+    data = run.data
+    assert data.num_rows == 2
+    assert data.column("Datum").to_pylist() == [dt.date(2024, 1, 2), dt.date(2024, 1, 3)]
+    assert data.column("Betrag").to_pylist() == [-3.5, 2500.0]
+    assert _rejects(run) == [{"line": 5, "row": 3, "raw": "Summe:;;2.496,50",
+                              "reason": "a totals line below the table, not a row of data"}]
+    [warning] = run.result.warnings
+    assert "'Summe:;;2.496,50'" in warning and "data_rejects.parquet" in warning and "--keep-totals" in warning
+    assert run.summary["rejected_rows"] == 1 and run.summary["rows"] == 2
+
+
+def test_totals_keep_an_id_column_whole_numbers(run_csv):
+    run = run_csv(b"order,amount\n1001,5.50\n1002,7.25\nSubtotal,12.75\nGrand Total:,12.75\n")
+    assert run.data.schema.field("order").type == pa.int64()
+    assert run.data.column("order").to_pylist() == [1001, 1002]
+    assert [(r["line"], r["raw"]) for r in _rejects(run)] == [(4, "Subtotal,12.75"), (5, "Grand Total:,12.75")]
+
+
+def test_keep_totals_reads_them_as_rows(run_csv):
+    run = run_csv(b"order,amount\n1001,5.50\n1002,7.25\nTotal,12.75\n", keep_totals=True)
+    assert run.data.column("order").to_pylist() == ["1001", "1002", "Total"]
+    assert run.summary["rejected_rows"] == 0 and run.result.warnings == []
+
+
+def test_what_is_not_a_totals_line_stays_a_row(run_csv):
+    # "Total" inside the table, a product called "Total Care", a quoted value whose last line says Total, a
+    # header with a totals line and no data, and a label with a value before it.
+    for text, rows in [
+        (b"name,qty\nTotal,3\nBob,1\n", 2),
+        (b"name,qty\nBob,1\nTotal Care,3\n", 2),
+        (b'name,note\nBob,"first\nTotal"\n', 1),
+        (b"name,qty\nTotal,3\n", 1),
+        (b"id,label,qty\n1,a,2\n7,Total,3\n", 2),
+    ]:
+        run = run_csv(text)
+        assert run.data.num_rows == rows, text
+        assert run.summary["rejected_rows"] == 0, text
+
+
+def test_a_large_file_ending_with_totals_is_read_once_with_its_types(run_csv, caplog):
+    # Above the size where blocks spread over the file are looked at first: that look must not see the totals.
+    body = "".join(f"{i};{i % 977},{i % 100:02d}\n" for i in range(700_000))
+    run = run_csv(f"id;amount\n{body};\nTotal;123,45\n".encode())
+    assert run.data.num_rows == 700_000 + 1  # the line ";" is a row of two empty values
+    assert run.data.schema.field("id").type == pa.int64()
+    assert run.data.schema.field("amount").type == pa.float64()
+    [reject] = _rejects(run)
+    assert (reject["line"], reject["row"], reject["raw"]) == (700_003, 700_002, "Total;123,45")
+    assert "starting over" not in caplog.text
