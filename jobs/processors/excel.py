@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from jobs.outputs import safe_name
 from jobs.processors.base import ProcessingError, ProcessOptions, ProcessResult, ProgressCallback
+from jobs.tables.footer import MAX_LINES, is_total_row
 from jobs.tables.infer import (
     UNDECIDED,
     NumberFormat,
@@ -31,6 +32,7 @@ from jobs.tables.infer import (
     unit,
 )
 from jobs.tables.names import unique_names
+from jobs.tables.rejects import Rejects
 from jobs.tables.report import Summary, write_data, write_side_outputs
 from jobs.tables.sniff import describe, detect_header, file_kind
 from jobs.tables.threads import join_ticking, ticking
@@ -143,15 +145,20 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
                 progress(done, max(total, done))
 
             sheet = _read_sheet(reader, names.index(name), None, tick)
-            table, skipped, renamed, found_order, units = _shape(sheet, tick, fmt)
+            table, skipped, renamed, found_order, units, totals = _shape(
+                sheet, tick, fmt, bool(options.get("keep_totals", False)))
             if table is None or table.num_rows == 0:
                 warnings.append(f"sheet '{name}' is empty; no file was written for it")
                 continue
+            suffix = f"__{safe_name(name, 'sheet')}"
+            rejects = _totals_rejects(totals)
             sheet_warnings = [f"sheet '{name}': {w}" for w in renamed] + _sheet_notes(
                 name, skipped, info.sheets.get(name)
             )
+            if totals:
+                sheet_warnings.append(f"sheet '{name}': {len(totals)} totals row(s) at the end ({totals[0][1]!r}) "
+                                      f"are not rows of data: they are kept in {outs.stem}{suffix}_rejects.parquet")
             warnings.extend(sheet_warnings)
-            suffix = f"__{safe_name(name, 'sheet')}"
             data_path = outs.path(f"{suffix}.parquet")
             base = done
 
@@ -174,10 +181,10 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
                 warnings=sheet_warnings,
                 units=units,
             )
-            write_side_outputs(outs, suffix, outcome, summary, None, tick)
+            write_side_outputs(outs, suffix, outcome, summary, rejects, tick)
             written.append(
                 {"sheet": name, "rows": outcome.rows, "columns": table.num_columns, "column_names": table.column_names,
-                 "date_order": summary.date_order, "column_units": units}
+                 "date_order": summary.date_order, "column_units": units, "rejected_rows": len(totals)}
             )
         if not written:
             raise ProcessingError("the workbook holds no data: every selected sheet is empty")
@@ -196,7 +203,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
         "decimal": None,
         "date_order": next((w["date_order"] for w in written if w["date_order"]), order),
         "date1904": info.date1904,
-        "rejected_rows": 0,
+        "rejected_rows": sum(w["rejected_rows"] for w in written),
     }
     return ProcessResult(outputs=committed, warnings=warnings, metrics=metrics)
 
@@ -257,17 +264,19 @@ class Shaped(NamedTuple):
     notes: list[str]  # renamed columns, dates that read both ways
     date_order: str | None  # of the regional dates ("dmy", "mdy"), None if there are none
     units: dict[str, str]  # column → what its amounts were written with ("$", "%")
+    totals: list[tuple[int, str]]  # (data row, the row's cells) of the totals rows cut from the end
 
 
 def _shape(
-    batch: pa.RecordBatch, tick: Callable[[], None] | None = None, fmt: NumberFormat | None = None
+    batch: pa.RecordBatch, tick: Callable[[], None] | None = None, fmt: NumberFormat | None = None,
+    keep_totals: bool = False,
 ) -> Shaped:
     """Text cells → a typed table; also the title rows skipped above the header and the notes on columns.
 
     Typed here by the same inference as CSV: one set of rules for both.
     """
     if batch.num_rows == 0 or batch.num_columns == 0:
-        return Shaped(None, [], [], None, {})
+        return Shaped(None, [], [], None, {}, [])
     head = batch.slice(0, HEAD_ROWS)
     grid = [["" if v is None else str(v) for v in row.values()] for row in head.to_pylist()]
     start, header = _find_header(grid)
@@ -276,7 +285,9 @@ def _shape(
         names, renamed = unique_names(grid[start])
     else:
         names, renamed = [f"column_{i + 1}" for i in range(batch.num_columns)], []
-    body = batch.slice(start + int(header))
+    body, totals = batch.slice(start + int(header)), []
+    if not keep_totals:
+        body, totals = _cut_totals(body)
     typed = [_typed(col, fmt or NumberFormat()) for col in ticking(body.columns, tick)]
     columns = [c for c, _ in typed]
     kinds = [k for _, k in typed]
@@ -285,7 +296,40 @@ def _shape(
     fields = [pa.field(n, c.type, nullable=True) for n, c in zip(names, columns, strict=True)]
     table = pa.Table.from_arrays(columns, schema=pa.schema(fields))
     units = {n: u for n, k in zip(names, kinds, strict=True) if (u := unit(k)) is not None}
-    return Shaped(_drop_empty_tail(table), skipped, renamed + notes, date_order(kinds), units)
+    return Shaped(_drop_empty_tail(table), skipped, renamed + notes, date_order(kinds), units, totals)
+
+
+def _totals_rejects(totals: list[tuple[int, str]]) -> Rejects | None:
+    if not totals:
+        return None
+    rejects = Rejects()
+    for row, text in totals:
+        rejects.add(None, row, text, "a totals row below the table, not a row of data")
+    return rejects
+
+
+def _cut_totals(body: pa.RecordBatch) -> tuple[pa.RecordBatch, list[tuple[int, str]]]:
+    """The body without the totals rows at its end ("Total", "Summe": see jobs/tables/footer.py), and those rows
+    as (data row, cells joined by tabs). Blank rows between them and the table go too."""
+    look = min(body.num_rows, 64)
+    rows = [["" if v is None else str(v) for v in row.values()] for row in body.slice(body.num_rows - look).to_pylist()]
+    found: list[int] = []
+    end = len(rows)
+    for i in range(len(rows) - 1, -1, -1):
+        if not any(v.strip() for v in rows[i]):
+            continue
+        if len(found) == MAX_LINES or not is_total_row(rows[i]):
+            end = i + 1
+            break
+        found.append(i)
+    else:
+        end = 0
+    if not found or (end == 0 and look == body.num_rows):
+        return body, []  # no totals, or nothing but totals: the rows stay as they are
+    first = body.num_rows - look
+    cut = first + end
+    totals = [(first + i + 1, "\t".join(rows[i]).rstrip("\t")) for i in sorted(found)]
+    return body.slice(0, cut), totals
 
 
 def _typed(arr: pa.Array, fmt: NumberFormat) -> tuple[pa.Array, str]:

@@ -76,6 +76,11 @@ def _is_total_line(text: str, delimiter: str, quote: str) -> bool:
         fields = next(csv.reader([text], delimiter=delimiter, quotechar=quote or '"'))
     except (csv.Error, StopIteration):
         return False
+    return is_total_row(fields)
+
+
+def is_total_row(fields: list[str]) -> bool:
+    """Whether a row's first filled field is a word for "total" (CSV lines and spreadsheet rows alike)."""
     filled = [i for i, value in enumerate(fields) if value.strip()]
     # The word may stand in a label column further right ("; ;Total;1.234,56"), but with nothing before it,
     # and something after it (the totals) unless the line is that one word.

@@ -65,3 +65,26 @@ def test_a_large_file_ending_with_totals_is_read_once_with_its_types(run_csv, ca
     [reject] = _rejects(run)
     assert (reject["line"], reject["row"], reject["raw"]) == (700_003, 700_002, "Total;123,45")
     assert "starting over" not in caplog.text
+
+
+def test_a_workbook_sheet_ending_with_its_total(tmp_path, run_excel):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Orders"
+    sheet.append(["order", "amount"])
+    for i in range(5):
+        sheet.append([1000 + i, i * 1.5])
+    sheet.append([])
+    sheet.append(["Total", 15.0])
+    src = tmp_path / "orders.xlsx"
+    book.save(src)
+    run = run_excel(src)
+    assert run.data.schema.field("order").type == pa.int64()
+    assert run.data.column("order").to_pylist() == [1000, 1001, 1002, 1003, 1004]
+    assert [(r["row"], r["raw"]) for r in _rejects(run)] == [(7, "Total\t15")]
+    assert run.result.metrics["rejected_rows"] == 1
+    assert any("orders__Orders_rejects.parquet" in w for w in run.result.warnings)
+    kept = run_excel(src, keep_totals=True)
+    assert kept.data.column("order").to_pylist()[-1] == "Total"
