@@ -106,6 +106,12 @@ class OptionsCard(QGroupBox):
         self.skip_lines.setToolTip(self.tr("Lines above the header that are no part of the table, such as a "
                                            "title or an account number."))
         self._skip_shown = 0
+        # Shown when totals lines ended the table (or the user kept them): set aside unless read as rows.
+        self.totals = _ShrinkingComboBox()
+        self.totals.addItem(self.tr("set aside"), False)
+        self.totals.addItem(self.tr("read as rows"), True)
+        self.totals.setToolTip(self.tr("Lines such as 'Total;;1.234,56' at the end of the table: set aside in the "
+                                       "rejects file, or read as rows of data."))
         self.sheets = QLineEdit()
         self.sheets.setMinimumWidth(160)
         self.sheets.setPlaceholderText(self.tr("all sheets"))
@@ -127,6 +133,7 @@ class OptionsCard(QGroupBox):
             (self.tr("Decimal mark:"), self.decimal),
             (self.tr("Dates:"), self.dates),
             (self.tr("Skip lines:"), self.skip_lines),
+            (self.tr("Totals:"), self.totals),
             (self.tr("Sheets:"), self.sheets),
         ):
             field = QWidget()
@@ -174,6 +181,9 @@ class OptionsCard(QGroupBox):
         self._set_row_visible(self.dates, is_table)
         self._set_row_visible(self.skip_lines, is_table and not is_excel)
         self._set_row_visible(self.sheets, is_excel or markup == "spreadsheetml")
+        kept = bool(job.options.get("keep_totals"))
+        self._set_row_visible(self.totals, is_table and (kept or bool(job.metrics.get("totals"))))
+        self.totals.setCurrentIndex(int(kept))
         # In the title too: on a narrow window the hint beside Re-run gives up its room.
         self.setTitle(self.tr("Detected — change and Re-run") if job.state.is_final
                       else self.tr("Detected — shows when the job finishes"))
@@ -219,6 +229,8 @@ class OptionsCard(QGroupBox):
             self.skip_lines.value() != self._skip_shown or job.options.get("skip_lines") is not None
         ):
             out["skip_lines"] = self.skip_lines.value()
+        if self._row_visible(self.totals) and self.totals.currentData():
+            out["keep_totals"] = True
         if self._row_visible(self.sheets):
             names = [s.strip() for s in self.sheets.text().split(",") if s.strip()]
             out["sheet"] = names or None

@@ -269,6 +269,7 @@ def process(
         "compression": dialect.compression,
         "sheets": summary.sheets or [],
         "rejected_rows": rejects.count,
+        "totals": len(dialect.footer.lines) if dialect.footer else 0,  # totals lines set aside
         "input_bytes": summary.input_bytes,
     }
     return ProcessResult(outputs=committed, warnings=warnings, metrics=metrics)

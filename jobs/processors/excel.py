@@ -204,6 +204,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
         "date_order": next((w["date_order"] for w in written if w["date_order"]), order),
         "date1904": info.date1904,
         "rejected_rows": sum(w["rejected_rows"] for w in written),
+        "totals": sum(w["rejected_rows"] for w in written),  # the only rows a sheet sets aside
     }
     return ProcessResult(outputs=committed, warnings=warnings, metrics=metrics)
 

@@ -671,76 +671,96 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
     </message>
     <message>
         <location filename="../../desktop_app/details/options_card.py" line="111"/>
+        <source>set aside</source>
+        <translation>apartadas</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/details/options_card.py" line="112"/>
+        <source>read as rows</source>
+        <translation>leídas como filas</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/details/options_card.py" line="113"/>
+        <source>Lines such as &apos;Total;;1.234,56&apos; at the end of the table: set aside in the rejects file, or read as rows of data.</source>
+        <translation>Líneas como &apos;Total;;1.234,56&apos; al final de la tabla: apartadas en el archivo de rechazos, o leídas como filas de datos.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/details/options_card.py" line="117"/>
         <source>all sheets</source>
         <translation>todas las hojas</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="112"/>
+        <location filename="../../desktop_app/details/options_card.py" line="118"/>
         <source>Re-run</source>
         <translation>Volver a ejecutar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="124"/>
+        <location filename="../../desktop_app/details/options_card.py" line="130"/>
         <source>Encoding:</source>
         <translation>Codificación:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="125"/>
+        <location filename="../../desktop_app/details/options_card.py" line="131"/>
         <source>Delimiter:</source>
         <translation>Delimitador:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="126"/>
+        <location filename="../../desktop_app/details/options_card.py" line="132"/>
         <source>Header:</source>
         <translation>Encabezado:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="127"/>
+        <location filename="../../desktop_app/details/options_card.py" line="133"/>
         <source>Decimal mark:</source>
         <translation>Separador decimal:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="128"/>
+        <location filename="../../desktop_app/details/options_card.py" line="134"/>
         <source>Dates:</source>
         <translation>Fechas:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="129"/>
+        <location filename="../../desktop_app/details/options_card.py" line="135"/>
         <source>Skip lines:</source>
         <translation>Omitir líneas:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="130"/>
+        <location filename="../../desktop_app/details/options_card.py" line="136"/>
+        <source>Totals:</source>
+        <translation>Totales:</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/details/options_card.py" line="137"/>
         <source>Sheets:</source>
         <translation>Hojas:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="163"/>
+        <location filename="../../desktop_app/details/options_card.py" line="170"/>
         <source>Available when the job has finished.</source>
         <translation>Disponible cuando el trabajo haya terminado.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="176"/>
+        <location filename="../../desktop_app/details/options_card.py" line="188"/>
         <source>Detected — change and Re-run</source>
         <translation>Detectado: cámbialo y vuelve a ejecutar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="177"/>
+        <location filename="../../desktop_app/details/options_card.py" line="189"/>
         <source>Detected — shows when the job finishes</source>
         <translation>Detectado: se muestra cuando termine el trabajo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="194"/>
+        <location filename="../../desktop_app/details/options_card.py" line="206"/>
         <source>as detected</source>
         <translation>según lo detectado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="196"/>
+        <location filename="../../desktop_app/details/options_card.py" line="208"/>
         <source>what was detected shows when the job finishes</source>
         <translation>lo detectado aparece cuando termina el trabajo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="198"/>
+        <location filename="../../desktop_app/details/options_card.py" line="210"/>
         <source>defaults: nothing detected yet</source>
         <translation>valores por omisión: aún no se ha detectado nada</translation>
     </message>

@@ -251,6 +251,28 @@ def test_options_card_of_an_html_table_named_xls_offers_a_csvs_choices(qtbot: Qt
     assert card.sheets.isVisibleTo(card) and not card.encoding.isVisibleTo(card)
 
 
+def test_options_card_offers_to_read_totals_lines_as_rows(qtbot: QtBot, tmp_path: Path) -> None:
+    pane = DetailsPane()
+    qtbot.addWidget(pane)
+    plain = dataclasses.replace(make_job(11, JobState.COMPLETED), path=str(tmp_path / "orders.csv"), kind="table",
+                                metrics={"encoding": "utf-8", "delimiter": ",", "totals": 0})
+    pane.set_job(plain)
+    card = pane.options
+    assert not card.totals.isVisibleTo(card)  # nothing was set aside: nothing to choose
+    ended = dataclasses.replace(plain, id=12, state=JobState.COMPLETED_WITH_WARNINGS,
+                                metrics={**plain.metrics, "totals": 1})
+    pane.set_job(ended)
+    assert card.totals.isVisibleTo(card) and card.totals.currentText() == "set aside"
+    assert "keep_totals" not in card.options()
+    card.totals.setCurrentIndex(card.totals.findData(True))
+    with qtbot.waitSignal(pane.rerunRequested) as blocker:
+        card.rerun.click()
+    assert blocker.args[1]["keep_totals"] is True
+    rerun = dataclasses.replace(ended, id=13, options={"keep_totals": True}, metrics={**plain.metrics})
+    pane.set_job(rerun)  # read as rows: no totals set aside, and the choice stays on show to be undone
+    assert card.totals.isVisibleTo(card) and card.totals.currentText() == "read as rows"
+
+
 def test_options_card_skip_lines(qtbot: QtBot, tmp_path: Path) -> None:
     pane = DetailsPane()
     qtbot.addWidget(pane)
