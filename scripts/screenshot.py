@@ -88,14 +88,18 @@ def _make_inputs(folder: Path) -> dict[str, list[Path]]:
 
 def _sales_csv(path: Path, rng: random.Random) -> Path:
     """A shop's export as people get them: a title line, `;`, amounts in euros with decimal commas, day-first
-    dates, ZIP codes with leading zeros, a few blanks."""
+    dates, ZIP codes with leading zeros, a few blanks, and the total at the end."""
     shops = ["Harbour Street", "Market Square", "North Garden", "Riverside"]
     lines = ["Harbour Shops: orders 2024;;;;;;", "order_id;date;total;shop;zip;items;paid"]
+    totals: list[float] = []
     for i in range(2400):
-        total = f"{rng.lognormvariate(3.4, 0.7):.2f} €".replace(".", ",")
+        amount = round(rng.lognormvariate(3.4, 0.7), 2)
+        totals.append(amount)
+        total = f"{amount:.2f} €".replace(".", ",")
         paid = rng.choice(["yes", "yes", "yes", "no", ""])
         lines.append(f"{10_000 + i};{1 + i % 28:02d}.{1 + i % 12:02d}.2024;{total};{rng.choice(shops)};"
                      f"0{rng.randint(1000, 9999)};{rng.randint(1, 9)};{paid}")
+    lines.append(f"Total;;{sum(totals):.2f} €;;;;".replace(".", ","))  # the sum the shop's system adds
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 

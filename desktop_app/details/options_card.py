@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import icons
+from desktop_app.flow_layout import flow_widget
 from jobs.processors.base import MAX_SKIP_LINES
 from jobs.states import JobState
 from jobs.store.base import Job
@@ -34,8 +35,8 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 class _ShrinkingComboBox(QComboBox):
     """As wide as its longest choice when there is room; narrower (the choice elided) when there is not.
 
-    The card is one row: with translated labels its natural width passed 1,400 px, which set the window's
-    minimum width beyond a laptop screen.
+    The card's choices wrap onto a second line before any is cut; this is for a window narrower than one
+    choice and its label.
     """
 
     def minimumSizeHint(self) -> QSize:
@@ -122,9 +123,12 @@ class OptionsCard(QGroupBox):
         # Secondary: it takes the room left over, and on a narrow window it gives up its room before the choices.
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        # One row: the card sits above the preview and the profile, which need the height more.
+        # One row when it fits: the card sits above the preview and the profile, which need the height more.
+        # When it does not (a narrow window, longer labels in another language, every choice on show) the
+        # choices wrap onto a second line rather than push the window's minimum width past the screen.
         row = QHBoxLayout()
         row.setSpacing(6)
+        choices, flow = flow_widget(spacing=0)
         self._fields: dict[QWidget, QWidget] = {}
         for label, editor in (
             (self.tr("Encoding:"), self.encoding),
@@ -143,10 +147,11 @@ class OptionsCard(QGroupBox):
             caption.setBuddy(editor)
             pair.addWidget(caption)
             pair.addWidget(editor)
-            row.addWidget(field)
+            flow.addWidget(field)
             self._fields[editor] = field
-        row.addWidget(self.summary, 1)
-        row.addWidget(self.rerun)
+        flow.addWidget(self.summary)
+        row.addWidget(choices, 1)
+        row.addWidget(self.rerun, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(9, 4, 9, 4)
         layout.addLayout(row)

@@ -273,6 +273,25 @@ def test_options_card_offers_to_read_totals_lines_as_rows(qtbot: QtBot, tmp_path
     assert card.totals.isVisibleTo(card) and card.totals.currentText() == "read as rows"
 
 
+def test_options_card_wraps_its_choices_instead_of_widening_the_window(qtbot: QtBot, tmp_path: Path) -> None:
+    pane = DetailsPane()
+    qtbot.addWidget(pane)
+    job = dataclasses.replace(make_job(14, JobState.COMPLETED_WITH_WARNINGS), path=str(tmp_path / "konto.csv"),
+                              kind="table", metrics={"encoding": "cp1252", "delimiter": ";", "totals": 1})
+    pane.set_job(job)
+    card = pane.options
+    fields = [card._fields[e] for e in (card.encoding, card.delimiter, card.header, card.decimal, card.dates,
+                                        card.skip_lines, card.totals)]
+    assert card.minimumSizeHint().width() < 640  # every choice on show, and still a small window's width
+    pane.resize(560, 400)
+    pane.show()
+    qtbot.waitUntil(lambda: fields[-1].y() > fields[0].y(), timeout=5_000)  # a second line
+    # None cut short: they wrapped instead (once the layout has caught up with the polished sizes).
+    qtbot.waitUntil(lambda: all(f.width() >= f.sizeHint().width() for f in fields), timeout=5_000)
+    pane.resize(1600, 400)
+    qtbot.waitUntil(lambda: fields[-1].y() == fields[0].y(), timeout=5_000)  # one line when there is room
+
+
 def test_options_card_skip_lines(qtbot: QtBot, tmp_path: Path) -> None:
     pane = DetailsPane()
     qtbot.addWidget(pane)
