@@ -25,7 +25,8 @@ CURRENCIES = ("$", "€", "£", "¥", "₹", "CHF", "EUR", "USD", "GBP")
 UNITS = (*CURRENCIES, PERCENT)
 # Non-breaking spaces sit between number and symbol in French and German exports ("12,50 €").
 _SPACES = ("\u00a0", "\u202f")
-_NUMBER = r"[0-9][0-9.,]*"
+# Digits with separators; a space or an apostrophe may group thousands ("1 234,56 €", "CHF 1'234.50").
+_NUMBER = "[0-9](?:[0-9.,]|[ '\u2019][0-9])*"
 
 
 def _shape(unit: str) -> str:
@@ -49,6 +50,10 @@ _ANY_UNIT = "|".join(re.escape(u) for u in UNITS)
 _BARE = re.compile(rf"^\(?[+-]?(?:{_ANY_UNIT})? ?[+-]?({_NUMBER}) ?(?:{_ANY_UNIT})?\)?-?$")
 
 
+_GROUPED_BY = re.compile("[ '\u00a0\u202f\u2019]")
+_GROUPS = re.compile("(?<=[0-9])[ '\u00a0\u202f\u2019](?=[0-9]{3}(?:[^0-9]|$))")
+
+
 class NotAnAmount(ValueError):
     """A value that is no amount in the unit asked for."""
 
@@ -68,20 +73,28 @@ def bare(values: pa.Array, unit: str) -> pa.Array:
     values = pc.utf8_trim(values, " ")
     if pc.all(pc.match_substring_regex(values, _SHAPES[unit])).as_py() is False:
         raise NotAnAmount(f"not an amount in {unit}")
-    values = pc.replace_substring(pc.replace_substring(values, unit, ""), " ", "")
+    # The spaces beside the unit and the signs go; those between digits group thousands, which the number
+    # reading checks (a space that groups nothing keeps the column text).
+    values = pc.utf8_trim(pc.replace_substring(values, unit, ""), " ")
+    if pc.any(pc.match_substring_regex(values, "^[+-] ")).as_py():
+        values = pc.replace_substring_regex(values, "^([+-]) +", r"\1")
     if pc.any(pc.starts_with(values, "(")).as_py():
-        values = pc.replace_substring_regex(values, r"^\((.*)\)$", r"-\1")
+        values = pc.replace_substring_regex(values, r"^\( *(.*?) *\)$", r"-\1")
     if pc.any(pc.ends_with(values, "-")).as_py():
         values = pc.replace_substring_regex(values, rf"^({_NUMBER})-$", r"-\1")
     return values
 
 
 def bare_text(value: str) -> str:
-    """One value without its unit, sign and parentheses (for telling the decimal mark); else only stripped."""
+    """One value without its unit, sign, parentheses and thousands spaces (for telling the decimal mark); else
+    only stripped."""
     stripped = value.strip(" ")
     if not stripped or (stripped[0].isdigit() and stripped[-1].isdigit()):
-        return stripped  # most values: no unit to look for
-    for space in _SPACES:
-        stripped = stripped.replace(space, " ")
-    found = _BARE.match(stripped.strip(" "))
-    return found.group(1) if found else stripped
+        number = stripped  # most values: no unit to look for
+    else:
+        for space in _SPACES:
+            stripped = stripped.replace(space, " ")
+        found = _BARE.match(stripped.strip(" "))
+        number = found.group(1) if found else stripped
+    # "1 234,56" proves a decimal comma as "1234,56" does: the spaces that group thousands go too.
+    return _GROUPS.sub("", number) if _GROUPED_BY.search(number) else number

@@ -204,6 +204,23 @@ def _blank_nulls(arr: pa.Array, mask: pa.Array) -> pa.Array:
     return pc.if_else(mask, pa.scalar(None, arr.type), arr)
 
 
+# Thousands grouped by spaces ("1 234,56": France, Scandinavia, the SI; often a non-breaking space) or by an
+# apostrophe ("1'234.50": Switzerland): taken out, like the usual separator, only where the grouping is valid.
+_GROUPING_RE2 = "[ '\u00a0\u202f\u2019]"
+
+
+def _ungrouped(arr: pa.Array) -> pa.Array | None:
+    """Numbers (with a decimal point by now) without the spaces or apostrophes that group their thousands;
+    None when there are none; raises :class:`DoesNotFit` when one groups nothing ("12 34")."""
+    spaced = pc.match_substring_regex(arr, _GROUPING_RE2)
+    if not pc.any(spaced).as_py():
+        return None
+    grouped = f"^[+-]?[0-9]{{1,3}}({_GROUPING_RE2}[0-9]{{3}})+(\\.[0-9]+)?$"
+    if pc.any(pc.and_kleene(spaced, pc.invert(pc.match_substring_regex(arr, grouped)))).as_py():
+        raise DoesNotFit("spaces or apostrophes that do not group thousands")
+    return pc.replace_substring_regex(arr, _GROUPING_RE2, "")
+
+
 def _normalise_number(arr: pa.Array, fmt: NumberFormat) -> pa.Array:
     """Remove thousands separators and turn a decimal comma into a point, only where the grouping is valid."""
     sep = fmt.thousands
@@ -320,10 +337,16 @@ def _convert(arr: pa.Array, kind: str, fmt: NumberFormat, nulls: bool) -> pa.Arr
         try:
             typed = pc.cast(values, target)
         except pa.ArrowInvalid:
-            if kind not in ("int", "float") or fmt.decimal != ".":
+            if kind not in ("int", "float"):
                 raise
-            # "1,234.5": thousands separators are rare enough to look for only when the plain cast failed.
-            typed = pc.cast(_normalise_number(values, fmt), target)
+            # "1,234.5", "1 234,5", "1'234.50": thousands separators are rare enough to look for only when the
+            # plain cast failed (a decimal comma is a point by now; its file's "." separators are gone).
+            if fmt.decimal == ".":
+                values = _normalise_number(values, fmt)
+            ungrouped = _ungrouped(values)
+            if ungrouped is None and fmt.decimal != ".":
+                raise
+            typed = pc.cast(values if ungrouped is None else ungrouped, target)
     short = view is not None and int(view.lengths.max()) < 16  # too short for a 16-digit integer
     if (
         kind == "float"
@@ -548,15 +571,17 @@ _DIGITS = "0123456789"
 # Every byte a value of the kind may hold, generously (Arrow's casts decide): a byte outside the set rules the
 # kind out without a cast. Text columns ("yes", "Paris") are then told in one pass instead of five failed casts.
 # A space: the padding of " 12" (see :func:`convert`).
-_INT_BYTES = {sep: _byte_set(_DIGITS + "+- " + sep) for sep in ".,"}  # by thousands separator
+# Spaces, apostrophes (and the bytes of their Unicode forms) group thousands too: see _normalise_number.
+_GROUP_BYTES = " '\u00a0\u202f\u2019"
+_INT_BYTES = {sep: _byte_set(_DIGITS + "+-" + _GROUP_BYTES + sep) for sep in ".,"}  # by thousands separator
 _KIND_BYTES = {
-    "float": _byte_set(_DIGITS + "+-eE., " + "infatyINFATY"),  # "inf", "nan"
+    "float": _byte_set(_DIGITS + "+-eE.," + _GROUP_BYTES + "infatyINFATY"),  # "inf", "nan"
     "bool": _byte_set("".join(TRUE_TOKENS + FALSE_TOKENS) + " "),
     "date": _byte_set(_DIGITS + "-/ "),
     _REGIONAL: _byte_set(_DIGITS + "./-: TAPMapm"),
     "timestamp": _byte_set(_DIGITS + "-+:.,TtZz /"),
     "timestamptz": _byte_set(_DIGITS + "-+:.,TtZz /UTCGM"),
-    _AMOUNT: _byte_set(_DIGITS + "+-.,() \u00a0\u202f" + "".join(amounts.UNITS)),
+    _AMOUNT: _byte_set(_DIGITS + "+-.,()" + _GROUP_BYTES + "".join(amounts.UNITS)),
 }
 _SIGNS = _byte_set("+-")
 _EXPONENT = _byte_set("eE")

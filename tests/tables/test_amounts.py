@@ -71,6 +71,21 @@ def test_iso_codes_and_non_breaking_spaces(run_csv):
     assert [run.columns[n]["unit"] for n in "abc"] == ["EUR", "CHF", "€"]
 
 
+def test_thousands_grouped_by_spaces_or_apostrophes(run_csv):
+    # France and Scandinavia group by a (often non-breaking) space, Switzerland by an apostrophe.
+    run = run_csv("Article;Prix;Qté;Réf\nCafé;1 234,56 €;1 200;12 34\nThé;12,50 €;3;5 6\n"
+                  "Lait;2\u00a0345,00\u00a0€;12\u202f000;7 8\n".encode())
+    assert run.summary["decimal"] == ","  # told by "1 234,56" as by "1234,56"
+    assert run.data.column("Prix").to_pylist() == [1234.56, 12.5, 2345.0]
+    assert run.data.schema.field("Qté").type == pa.int64()
+    assert run.data.column("Qté").to_pylist() == [1200, 3, 12000]
+    assert run.data.column("Réf").to_pylist() == ["12 34", "5 6", "7 8"]  # spaces that group nothing: text
+    swiss = run_csv(b"Artikel,Preis,Total\nA,1'234.50,CHF 1'000\nB,99.90,CHF 12.50\n", name="ch.csv")
+    assert swiss.data.column("Preis").to_pylist() == [1234.5, 99.9]
+    assert swiss.data.column("Total").to_pylist() == [1000.0, 12.5]
+    assert swiss.columns["Total"]["unit"] == "CHF"
+
+
 def test_a_symbol_that_first_appears_late_keeps_every_row(run_csv):
     # 300,000 bare amounts, then the first "$": the column was numbers all along, now with its unit, and the
     # rows already written are the same numbers (no second reading of the file, no warning).
