@@ -21,6 +21,8 @@ from jobs.text.encoding import detect_encoding
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
+    from lxml.etree import _Element as HtmlElement
+
 CHUNK_BYTES = 1 << 20
 HEAD_BYTES = 4096
 _HTML_START = (b"<!doctype html", b"<html", b"<table", b"<head", b"<meta", b"<body", b"<!--")
@@ -111,7 +113,7 @@ class _Rows:
         self._table_rows = 0
         self.tables = 0
 
-    def row(self, tr: Element) -> list[str]:
+    def row(self, tr: HtmlElement) -> list[str]:
         out: list[str] = []
         down = self._down
         for cell in tr:
@@ -140,7 +142,7 @@ class _Rows:
         self._table_rows = 0
         self._down.clear()
 
-    def _text(self, cell: Element) -> str:
+    def _text(self, cell: HtmlElement) -> str:
         """The cell's text: ``<br>`` a line break, each line's runs of spaces one space."""
         if len(cell) == 0:
             text = cell.text or ""
@@ -155,7 +157,7 @@ class _Rows:
         return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip("\n")
 
 
-def _drop(elem: Element) -> None:
+def _drop(elem: HtmlElement) -> None:
     """Forget an element that was read, and what came before it (the usual lxml iterparse idiom)."""
     elem.clear(keep_tail=False)
     parent = elem.getparent()
