@@ -221,10 +221,16 @@ def process(
         warnings.extend(attempt.warnings())
         warnings.extend(attempt.swallow.warnings(attempt.rejects.file_row))
         rejects = attempt.rejects
-        unreadable = rejects.count
-        if unreadable:
+        unreadable = rejects.count - attempt.header_repeats
+        if rejects.count:
             _physical_lines(outcome.data_path or data_path, dialect, rejects, attempt.breaks_in_values > 0)
-            first_bad = rejects.first(1)[0]
+        if attempt.header_repeats:
+            again = next((r for r in rejects.rows() if r["reason"] == HEADER_AGAIN), None)
+            first_on = f", the first on line {again['line']}" if again and again["line"] else ""
+            warnings.append(f"{attempt.header_repeats} line(s) repeat the header{first_on} (files joined one after "
+                            f"another?); they are not rows of data and are kept in {stem}_rejects.parquet")
+        if unreadable:
+            first_bad = next((r for r in rejects.rows() if r["reason"] != HEADER_AGAIN), rejects.first(1)[0])
             where = f"line {first_bad['line']}" if first_bad["line"] else f"row {first_bad['row']}"
             warnings.append(
                 f"{unreadable} row(s) could not be read and are listed in {stem}_rejects.parquet; "
@@ -493,6 +499,7 @@ class _Attempt:
         self.utf8_lines = 0
         self.breaks_in_values = 0
         self.line_feeds = 0  # in the text read: the line the table ends on
+        self.header_repeats = 0  # lines that repeat the header: files joined one after another
         self.swallow = SwallowWatch(dialect.names, dialect.delimiter, dialect.number_format)
         # Text columns: the stream validates UTF-8 (a failure restarts reading bytes, see _next_text).
         self._stream = _open(source, dialect, validate=checked, window=READ_AHEAD_BLOCKS)
@@ -564,6 +571,9 @@ class _Attempt:
             batch = pa.RecordBatch.from_arrays(columns, schema=self._text_schema)
         if self._stream.nul:
             batch = _reject_nul_rows(batch, before, self.dialect.delimiter, self.rejects)
+        if self.dialect.header_cells:
+            batch, repeats = _reject_header_repeats(batch, before, self.dialect, self.rejects)
+            self.header_repeats += repeats
         return batch
 
     def _convert_columns(self, batch: pa.RecordBatch, first_row: int) -> list[pa.Array | None]:
@@ -719,6 +729,31 @@ def _reject_nul_rows(
         row = rejects.file_row(before + idx + 1 - k)
         rejects.add(None, row, delimiter.join(values), "contains a NUL byte")
     return batch.filter(pc.invert(has_nul))
+
+
+HEADER_AGAIN = "repeats the header line (files joined one after another?)"
+
+
+def _reject_header_repeats(
+    batch: pa.RecordBatch, before: int, dialect: Dialect, rejects: Rejects
+) -> tuple[pa.RecordBatch, int]:
+    """Lines that repeat the header go to the rejects (exports joined with ``cat`` each bring their own): read
+    as rows, they would turn every typed column to text. One comparison of the first column per chunk."""
+    header = dialect.header_cells
+    first = batch.column(0)
+    if not pa.types.is_string(first.type):
+        return batch, 0
+    again = pc.fill_null(pc.equal(first, header[0]), header[0] == "")
+    if not pc.any(again).as_py():
+        return batch, 0
+    for arr, name in zip(batch.columns[1:], header[1:], strict=False):
+        same = pc.equal(arr, name) if pa.types.is_string(arr.type) else pa.nulls(len(arr), pa.bool_())
+        again = pc.and_(again, pc.fill_null(same, name == ""))
+    hits = pc.indices_nonzero(again).to_pylist()
+    for k, idx in enumerate(hits):
+        row = rejects.file_row(before + idx + 1 - k)
+        rejects.add(None, row, dialect.delimiter.join(header), HEADER_AGAIN)
+    return (batch.filter(pc.invert(again)), len(hits)) if hits else (batch, 0)
 
 
 def _is_end_of(text: str, stream: InputStream) -> bool:

@@ -213,6 +213,7 @@ class Dialect:
     preamble: int = 0  # lines above the header that are no part of the table (a title, "Account;DE12...")
     footer: Footer | None = None  # totals lines below the table ("Total;;1.234,56")
     names: list[str] = field(default_factory=list)
+    header_cells: list[str] = field(default_factory=list)  # the header as written (names before renaming)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -479,6 +480,7 @@ def sniff(
         if len(raw) > width and not any(v.strip() for v in raw[width:]):
             raw = raw[:width]  # "a,b,c," over rows of three fields: the trailing delimiter names nothing
         dialect.names, renamed = unique_names(raw)
+        dialect.header_cells = raw
         dialect.warnings.extend(renamed)
         if enc.how == MOSTLY_UTF8 and _recovered(raw, head):
             # The reader skips the header row, so only the sniffer can say its names were not UTF-8.
