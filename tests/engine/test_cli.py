@@ -67,6 +67,20 @@ def test_run_table_flags_reach_the_job_and_its_json_line(tmp_path: Path) -> None
 
 
 @pytest.mark.slow
+def test_run_sets_totals_aside_unless_told_to_keep_them(tmp_path: Path) -> None:
+    src = tmp_path / "orders.csv"
+    src.write_bytes(b"order,amount\n1001,$5.50\n1002,$7.25\nTotal,$12.75\n")
+    result = cli("run", "--json", "--workers", "1", "--out", str(tmp_path / "out"), str(src))
+    [rec] = records(result.stdout)
+    assert (rec["status"], rec["rows"], rec["totals"], rec["rejected_rows"]) == ("completed_with_warnings", 2, 1, 1)
+    assert rec["column_types"] == ["int64", "double"] and rec["column_units"] == {"amount": "$"}
+    kept = cli("run", "--json", "--workers", "1", "--out", str(tmp_path / "kept"), "--keep-totals", str(src))
+    [rec] = records(kept.stdout)
+    assert (rec["status"], rec["rows"], rec["totals"]) == ("completed", 3, 0)
+    assert rec["column_types"] == ["string", "double"]
+
+
+@pytest.mark.slow
 def test_run_exits_1_when_a_job_fails_with_a_one_line_message(tmp_path: Path) -> None:
     good = tmp_path / "good.txt"
     good.write_text("fine words here")
