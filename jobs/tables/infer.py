@@ -268,6 +268,10 @@ def _tidied(arr: pa.Array, kind: str) -> pa.Array | None:
             return None
     if kind in ("int", "float") and pc.any(pc.ends_with(out, "-")).as_py():
         out = pc.replace_substring_regex(out, _TRAILING_MINUS, r"-\1")
+    if kind == "date" and pc.any(pc.match_substring_regex(out, _MIDNIGHT)).as_py():
+        # "2024-01-31 00:00:00": how databases and many systems export a date. Midnight throughout is a date,
+        # as in workbooks; a later time of day widens the column to date-times in place.
+        out = pc.replace_substring_regex(out, _MIDNIGHT, "")
     if kind in ("date", "timestamp", "timestamptz") and pc.any(pc.match_substring_regex(out, _YEAR_SLASH)).as_py():
         out = pc.replace_substring_regex(out, r"^([0-9]{4})/([0-9])/", r"\1/0\2/")  # ISO wants two digits
         out = pc.replace_substring_regex(out, r"^([0-9]{4}/[0-9]{2})/([0-9])([^0-9]|$)", r"\1/0\2\3")
@@ -279,6 +283,7 @@ def _tidied(arr: pa.Array, kind: str) -> pa.Array | None:
 
 
 _TRAILING_MINUS = r"^([0-9][0-9.,]*)-$"
+_MIDNIGHT = r"(?:[ T]00:00(?::00(?:\.0{1,9})?)?)$"
 # Year first with slashes (Japan, China, Korea): there is no year/day/month order to confuse it with.
 _YEAR_SLASH = r"^[0-9]{4}/[0-9]{1,2}/[0-9]{1,2}"
 _YEAR_SLASH_PARTS = r"^([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})"
@@ -408,7 +413,8 @@ def _regional_kind(values: pa.Array, fmt: NumberFormat = NumberFormat()) -> str 
     order = dates.order(parts)
     if order == "dm" and fmt.date_order:
         order = fmt.date_order
-    return None if order is None else _REGIONAL_NAMES[(order, bool(parts.timed.any()))]
+    # Midnight throughout ("31.12.2024 00:00", how many systems export a date) is a date, as in workbooks.
+    return None if order is None else _REGIONAL_NAMES[(order, bool((parts.micros != 0).any()))]
 
 
 def _mixed_orders(arr: pa.Array) -> tuple[str, str] | None:
@@ -441,7 +447,7 @@ def _regional(arr: pa.Array, kind: str, view: _TextView | None) -> pa.Array:
         return pa.nulls(len(arr), ARROW_TYPES[kind])
     try:
         parts = dates.parse(pc.utf8_trim(present, " ") if _padded(present) else present)
-        if not timed and parts.timed.any():
+        if not timed and (parts.micros != 0).any():
             raise dates.NotADate("has a time of day")
         if order == "dm":
             # Undecided: every value must read both ways; kept as the text it is.
@@ -577,7 +583,7 @@ _INT_BYTES = {sep: _byte_set(_DIGITS + "+-" + _GROUP_BYTES + sep) for sep in ".,
 _KIND_BYTES = {
     "float": _byte_set(_DIGITS + "+-eE.," + _GROUP_BYTES + "infatyINFATY"),  # "inf", "nan"
     "bool": _byte_set("".join(TRUE_TOKENS + FALSE_TOKENS) + " "),
-    "date": _byte_set(_DIGITS + "-/ "),
+    "date": _byte_set(_DIGITS + "-/ :T."),  # ":T.": a midnight time of day ("2024-01-31 00:00:00")
     _REGIONAL: _byte_set(_DIGITS + "./-: TAPMapm"),
     "timestamp": _byte_set(_DIGITS + "-+:.,TtZz /"),
     "timestamptz": _byte_set(_DIGITS + "-+:.,TtZz /UTCGM"),

@@ -272,3 +272,28 @@ def test_random_dates_and_times_match_pythons_calendar(order):
     kind = chunk_kind(arr, NumberFormat())
     assert kind == f"timestamp_{order}"
     assert convert(arr, kind).to_pylist() == stamps
+
+
+def test_midnight_throughout_is_a_date_as_in_workbooks(run_csv):
+    # Databases and many systems export a date as "2024-01-31 00:00:00" (or "31.12.2024 00:00").
+    run = run_csv(b"iso;regional;stamp\n2024-01-31 00:00:00;31.12.2024 00:00;2024-01-31 00:00:00\n"
+                  b"2024-02-01 00:00:00.000;01.02.2024 00:00;2024-02-01 14:30:00\n")
+    data = run.data
+    assert data.schema.field("iso").type == pa.date32()
+    assert data.column("iso").to_pylist() == [dt.date(2024, 1, 31), dt.date(2024, 2, 1)]
+    assert data.column("regional").to_pylist() == [dt.date(2024, 12, 31), dt.date(2024, 2, 1)]
+    assert data.schema.field("stamp").type == pa.timestamp("us")  # one time of day: date-times
+    assert run.result.warnings == []
+
+
+def test_a_time_of_day_late_in_a_midnight_column_widens_it_in_place(run_csv, caplog):
+    rows = [f"{i},2024-01-{1 + i % 28:02d} 00:00:00\n" for i in range(250_000)]
+    rows[240_000] = "240000,2024-03-05 09:15:00\n"
+    with caplog.at_level("INFO"):
+        run = run_csv(("id,when\n" + "".join(rows)).encode())
+    when = run.data.column("when")
+    assert when.type == pa.timestamp("us")
+    assert when[0].as_py() == dt.datetime(2024, 1, 1) and when[240_000].as_py() == dt.datetime(2024, 3, 5, 9, 15)
+    assert "starting over" not in caplog.text
+    [warning] = run.result.warnings
+    assert "row 240001" in warning and "'2024-03-05 09:15:00'" in warning
