@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 CHUNK_BYTES = 1 << 20
 HEAD_BYTES = 4096
+# Excel's widest sheet. Spans and indexes are the file's word: a hostile one could otherwise ask for millions
+# of empty cells per row.
+MAX_COLUMNS = 16_384
 _HTML_START = (b"<!doctype html", b"<html", b"<table", b"<head", b"<meta", b"<body", b"<!--")
 _SPREADSHEET_NS = "urn:schemas-microsoft-com:office:spreadsheet"
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -123,6 +126,7 @@ class _Rows:
                 down[len(out)] -= 1
                 out.append("")
             out.append(self._text(cell))
+            _check_width(out)
             if cell.attrib:
                 span = _count(cell.get("colspan"))
                 out.extend([""] * (span - 1))
@@ -133,6 +137,7 @@ class _Rows:
         while down and down.get(len(out), 0) > 0:
             down[len(out)] -= 1
             out.append("")
+        _check_width(out)
         if out:
             self.tables += self._table_rows == 0
             self._table_rows += 1
@@ -163,6 +168,12 @@ def _drop(elem: HtmlElement) -> None:
     parent = elem.getparent()
     while parent is not None and elem.getprevious() is not None:
         del parent[0]
+
+
+def _check_width(row: list[str]) -> None:
+    if len(row) > MAX_COLUMNS:
+        raise ProcessingError(f"a row spans more than {MAX_COLUMNS:,} columns (its spans or indexes say so): "
+                              "this is no table a spreadsheet could hold")
 
 
 def _count(value: str | None) -> int:
@@ -234,7 +245,7 @@ def _xml_row(row: Element, ns: str) -> list[str]:
             continue
         index = cell.get(ns + "Index") or ""
         if index.isdigit():
-            out.extend([""] * min(max(0, int(index) - 1 - len(out)), 16_384))
+            out.extend([""] * min(max(0, int(index) - 1 - len(out)), MAX_COLUMNS))
         data = cell.find(ns + "Data")
         text = "" if data is None else "".join(data.itertext())
         kind = "" if data is None else data.get(ns + "Type")
@@ -245,5 +256,6 @@ def _xml_row(row: Element, ns: str) -> list[str]:
         out.append(text)
         across = cell.get(ns + "MergeAcross") or ""
         if across.isdigit():
-            out.extend([""] * min(int(across), 16_384))
+            out.extend([""] * min(int(across), MAX_COLUMNS))
+        _check_width(out)
     return out

@@ -146,3 +146,16 @@ def test_the_preview_reads_the_first_rows_from_the_source(tmp_path):
     head = table_processor.preview(src, rows=2)
     assert head.column_names == ["Datum", "Buchungstext", "Betrag", "PLZ"]  # below the title
     assert head.column("Betrag").to_pylist() == ["1.234,56 €"]  # text as the page has it, before typing
+
+
+def test_spans_that_ask_for_millions_of_cells_are_refused(tmp_path):
+    page = "<html><body><table>" + "<tr>" + '<td colspan="1000">x</td>' * 100 + "</tr></table></body></html>"
+    src = tmp_path / "wide.xls"
+    src.write_text(page)
+    with pytest.raises(ProcessingError, match="more than 16,384 columns"):
+        _run(src, tmp_path / "out")
+    merged = _workbook({"S": [_cell("x", MergeAcross="16000") * 5]})
+    src.write_text(merged)
+    with pytest.raises(ProcessingError, match="more than 16,384 columns"):
+        _run(src, tmp_path / "out")
+    assert not any((tmp_path / "out").iterdir())
