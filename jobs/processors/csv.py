@@ -32,6 +32,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from jobs.outputs import OutputSet
 from jobs.processors.base import (
     MAX_SKIP_LINES,
     ProcessingError,
@@ -170,6 +171,10 @@ class Origin:
     sheet: str | None = None
     sheets: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()  # what converting it found
+    # The caller's output set, published by the caller with the other sheets' outputs; ours are named
+    # ``{stem}{suffix}…`` in it. None: the reader opens and publishes its own.
+    outs: OutputSet | None = None
+    suffix: str = ""
 
 
 def process(
@@ -195,16 +200,19 @@ def process(
     if dialect.encoding.how == "charset detector":
         warnings.append(f"the text is not UTF-8; read as {dialect.encoding.name} (detected)")
     stem = origin.path.stem if origin else stem_of(source)
+    shared = origin.outs if origin else None
+    suffix = origin.suffix if origin else ""
+    named = f"{shared.stem if shared else stem}{suffix}"  # as the outputs will be called, for messages
     floors = spread_kinds(source, dialect, dialect.footer.start if dialect.footer else size, tick)
     checked = True  # validate UTF-8 while reading; on failure read bytes and decode value by value
-    with options.outputs(stem) as outs:
-        data_path = outs.path(".parquet")
+    with options.outputs(stem) if shared is None else contextlib.nullcontext(shared) as outs:
+        data_path = outs.path(f"{suffix}.parquet")
         block = block_bytes(len(dialect.names))
         for _attempt in range(8):
             try:
                 attempt = _Attempt(source, dialect, floors, checked, report, block)
                 outcome = write_data(attempt.batches(), attempt.schema, data_path, compression=outs.compression,
-                                     scratch=lambda tag: outs.path(f".{tag}"), tick=tick)
+                                     scratch=lambda tag: outs.path(f"{suffix}.{tag}"), tick=tick)
                 break
             except _Restart as restart:
                 # A type changed after rows were written: start over with the final types (now known).
@@ -228,16 +236,16 @@ def process(
             again = next((r for r in rejects.rows() if r["reason"] == HEADER_AGAIN), None)
             first_on = f", the first on line {again['line']}" if again and again["line"] else ""
             warnings.append(f"{attempt.header_repeats} line(s) repeat the header{first_on} (files joined one after "
-                            f"another?); they are not rows of data and are kept in {stem}_rejects.parquet")
+                            f"another?); they are not rows of data and are kept in {named}_rejects.parquet")
         if unreadable:
             first_bad = next((r for r in rejects.rows() if r["reason"] != HEADER_AGAIN), rejects.first(1)[0])
             where = f"line {first_bad['line']}" if first_bad["line"] else f"row {first_bad['row']}"
             warnings.append(
-                f"{unreadable} row(s) could not be read and are listed in {stem}_rejects.parquet; "
+                f"{unreadable} row(s) could not be read and are listed in {named}_rejects.parquet; "
                 f"the first, {where}: {first_bad['reason']}"
             )
         if dialect.footer:
-            warnings.append(_set_aside(dialect.footer, rejects, outcome.rows + unreadable, attempt.line_feeds, stem))
+            warnings.append(_set_aside(dialect.footer, rejects, outcome.rows + unreadable, attempt.line_feeds, named))
         summary = Summary(
             source=(origin.path if origin else source).name,
             input_bytes=origin.path.stat().st_size if origin else size,
@@ -255,9 +263,9 @@ def process(
             warnings=warnings,
             units=attempt.units(),
         )
-        write_side_outputs(outs, "", outcome, summary, rejects, tick)
+        write_side_outputs(outs, suffix, outcome, summary, rejects, tick)
         progress(size, size)
-        committed = outs.commit()
+        committed = outs.commit() if shared is None else []
     schema = attempt.schema
     metrics: dict[str, Any] = {
         "rows": outcome.rows,

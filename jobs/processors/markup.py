@@ -1,20 +1,22 @@
 """Tables written as markup (an HTML table saved as ``.xls``, an Excel 2003 XML Spreadsheet) → typed Parquet.
 
-The rows stream out of the markup (:mod:`jobs.tables.markup`) into a scratch tab-separated file beside the
-outputs, which the CSV reader then reads like any delimited text: the same type inference, profile, sample and
-rejects. The outputs and the summary are named after, and describe, the file the user gave. The scratch file is
-never published, and a killed job's is swept with its other partial outputs.
+The rows stream out of the markup (:mod:`jobs.tables.markup`) into scratch tab-separated files beside the
+outputs (one per sheet of an XML Spreadsheet), which the CSV reader then reads like any delimited text: the same
+type inference, profile, sample and rejects. Outputs and summaries are named after, and describe, the file the
+user gave (``{stem}__{sheet}…`` per sheet, as for workbooks), and are published together or not at all. The
+scratch files never are, and a killed job's are swept with its other partial outputs.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, TextIO
 
 import pyarrow as pa
 
+from jobs.outputs import OutputSet, safe_name
 from jobs.processors import csv as csv_reader
 from jobs.processors.base import ProcessingError, ProcessOptions, ProcessResult, ProgressCallback
 from jobs.tables.markup import HEAD_BYTES, MarkupStats, describe_markup, html_rows, markup_kind, spreadsheetml_rows
@@ -32,23 +34,64 @@ def _kind(source: Path) -> str:
     return kind
 
 
-def _rows(
-    fh: BinaryIO, kind: str, options: ProcessOptions, stats: MarkupStats,
-    progress: Callable[[int], None] | None = None,
-) -> Iterator[list[str]]:
-    if kind == "html":
-        return html_rows(fh, stats, options.get("encoding"), progress)
-    return spreadsheetml_rows(fh, stats, _sheet(options), progress)
-
-
-def _sheet(options: ProcessOptions) -> str | None:
-    """The sheet asked for: a name, or a list of one (as the window's sheet field gives it)."""
+def _sheets(options: ProcessOptions) -> list[str] | None:
+    """The sheets asked for (a name or a list, as ``--sheet`` and the window's sheet field give them)."""
     sheet = options.get("sheet")
-    if isinstance(sheet, list | tuple):
-        if len(sheet) > 1:
-            raise ProcessingError("an XML Spreadsheet is read one sheet at a time: pick one sheet")
-        sheet = sheet[0] if sheet else None
-    return None if sheet is None else str(sheet)
+    if sheet is None:
+        return None
+    names = [str(s) for s in sheet] if isinstance(sheet, list | tuple) else [str(sheet)]
+    return names or None
+
+
+class _Texts:
+    """The scratch tab-separated files the markup's rows go to: one per sheet (one in all for HTML)."""
+
+    def __init__(self, outs: OutputSet) -> None:
+        self._outs = outs
+        self.files: dict[str | None, tuple[Path, int]] = {}  # sheet → (file, rows), in the file's order
+        self._current: str | None = None
+        self._fh: TextIO | None = None
+        self._writer: Any = None
+
+    def write(self, sheet: str | None, row: list[str]) -> None:
+        if self._fh is None or sheet != self._current:
+            self.close()
+            path, rows = self.files.get(sheet, (self._outs.path(f".{len(self.files)}.tsv"), 0))
+            self.files[sheet] = (path, rows)
+            self._fh = open(path, "a", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
+            self._writer = csv.writer(self._fh, delimiter="\t", lineterminator="\n")
+            self._current = sheet
+        self._writer.writerow(row)
+        path, rows = self.files[sheet]
+        self.files[sheet] = (path, rows + 1)
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+
+def _convert(
+    source: Path, kind: str, options: ProcessOptions, stats: MarkupStats, texts: _Texts,
+    progress: Callable[[int], None],
+) -> None:
+    wanted = _sheets(options) if kind == "spreadsheetml" else None
+    try:
+        with open(source, "rb") as fh:
+            if kind == "html":
+                for row in html_rows(fh, stats, options.get("encoding"), progress):
+                    texts.write(None, row)
+            else:
+                for sheet, row in spreadsheetml_rows(fh, stats, progress):
+                    if wanted is None or sheet in wanted:
+                        texts.write(sheet, row)
+    finally:
+        texts.close()
+    missing = [name for name in wanted or [] if name not in stats.sheets]
+    if missing:
+        raise ProcessingError(f"no sheet named {', '.join(map(repr, missing))}; the sheets are {stats.sheets}")
+    if not texts.files:
+        raise ProcessingError(f"{describe_markup(kind)} with no rows: there is no table to read")
 
 
 def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -> ProcessResult:
@@ -57,40 +100,56 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
     size = max(source.stat().st_size, 1)
     stats = MarkupStats()
     total = int(size / CONVERT_SHARE)
-    with options.outputs(source.stem) as scratch:  # never committed: only its scratch file is used
-        text = scratch.path(".tsv")
-        rows = 0
-        with open(source, "rb") as fh, open(text, "w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out, delimiter="\t", lineterminator="\n")
-            for row in _rows(fh, kind, options, stats, lambda done: progress(min(done, size), total)):
-                writer.writerow(row)
-                rows += 1
-        if kind == "spreadsheetml" and _sheet(options) and stats.sheet is None:
-            raise ProcessingError(f"no sheet named {_sheet(options)!r}; the sheets are {stats.sheets}")
-        if rows == 0:
-            raise ProcessingError(f"{describe_markup(kind)} with no rows: there is no table to read")
+    results: list[tuple[str | None, ProcessResult]] = []
+    with options.outputs(source.stem) as outs:
+        texts = _Texts(outs)  # scratch files in the set: removed with it, never published
+        _convert(source, kind, options, stats, texts, lambda done: progress(min(done, size), total))
         converted = ProcessOptions(options.out_dir, {**options.extra, "encoding": "utf-8", "delimiter": "\t",
                                                      "quote": '"'})
-        text_size = max(text.stat().st_size, 1)
+        text_total = max(sum(path.stat().st_size for path, _ in texts.files.values()), 1)
+        done = 0
+        for sheet, (text, _rows) in texts.files.items():
+            text_size = text.stat().st_size
 
-        def reading(done: int, _total: int) -> None:
-            progress(size + int(done / text_size * (total - size)), total)
+            def reading(part: int, _total: int, before: int = done, text_size: int = text_size) -> None:
+                share = (before + min(part, text_size)) / text_total
+                progress(size + int(share * (total - size)), total)
 
-        origin = csv_reader.Origin(source, stats.encoding, stats.sheet if kind == "spreadsheetml" else None,
-                                   tuple(stats.sheets), tuple(_notes(kind, stats)))
-        result = csv_reader.process(text, converted, reading, origin)
-    result.metrics["markup"] = kind  # the window offers a CSV's choices for it, not a workbook's
-    return result
+            suffix = "" if sheet is None else f"__{safe_name(sheet, 'sheet')}"
+            notes = [f"the page holds {stats.tables} tables; their rows were read one after another"] \
+                if stats.tables > 1 else []
+            origin = csv_reader.Origin(source, stats.encoding, sheet, tuple(stats.sheets), tuple(notes), outs, suffix)
+            results.append((sheet, csv_reader.process(text, converted, reading, origin)))
+            done += text_size
+            text.unlink()  # read: its room back before the next sheet
+        committed = outs.commit()
+    return _merged(kind, stats, results, committed, _sheets(options) if kind == "spreadsheetml" else None)
 
 
-def _notes(kind: str, stats: MarkupStats) -> list[str]:
-    if stats.tables > 1:
-        return [f"the page holds {stats.tables} tables; their rows were read one after another"]
-    others = [name for name in stats.sheets if name != stats.sheet]
-    if kind == "spreadsheetml" and others:
-        return [f"sheet '{stats.sheet}' was read; the others ({', '.join(others)}) were not: pick one with the "
-                "sheet option"]
-    return []
+def _merged(
+    kind: str, stats: MarkupStats, results: list[tuple[str | None, ProcessResult]], committed: list[Path],
+    wanted: list[str] | None,
+) -> ProcessResult:
+    """One result for the job: every sheet's outputs and warnings, the first sheet's columns (as workbooks)."""
+    first = results[0][1].metrics
+    warnings: list[str] = []
+    for sheet, result in results:
+        warnings += [f"sheet '{sheet}': {w}" if sheet is not None else w for w in result.warnings]
+    read = {sheet for sheet, _ in results}
+    empty = [name for name in stats.sheets if name not in read and (wanted is None or name in wanted)]
+    warnings += [f"sheet '{name}' is empty; no file was written for it" for name in empty]
+    metrics = {
+        **first,
+        "rows": sum(r.metrics["rows"] for _, r in results),
+        "rejected_rows": sum(r.metrics["rejected_rows"] for _, r in results),
+        "totals": sum(r.metrics.get("totals", 0) for _, r in results),
+        "sheets": [sheet for sheet, _ in results if sheet is not None],
+        "markup": kind,  # the window offers a CSV's choices for it, not a workbook's
+    }
+    if kind == "spreadsheetml":
+        metrics["sheet_details"] = [{"sheet": sheet, "rows": r.metrics["rows"], "columns": r.metrics["columns"],
+                                     "column_names": r.metrics["column_names"]} for sheet, r in results]
+    return ProcessResult(outputs=committed, warnings=warnings, metrics=metrics)
 
 
 def preview(source: Path, rows: int = 50) -> pa.Table:
@@ -99,7 +158,9 @@ def preview(source: Path, rows: int = 50) -> pa.Table:
     kind = _kind(source)
     head: list[list[str]] = []
     with open(source, "rb") as fh:
-        for row in _rows(fh, kind, ProcessOptions(source.parent), MarkupStats()):
+        found = html_rows(fh, MarkupStats()) if kind == "html" else (
+            row for sheet, row in spreadsheetml_rows(fh, MarkupStats()))
+        for row in found:
             head.append(row)
             if len(head) > rows:
                 break

@@ -54,8 +54,7 @@ class MarkupStats:
 
     encoding: str = "utf-8"
     tables: int = 0  # HTML: tables that held rows
-    sheets: list[str] = field(default_factory=list)  # SpreadsheetML: every worksheet's name
-    sheet: str | None = None  # SpreadsheetML: the worksheet read
+    sheets: list[str] = field(default_factory=list)  # SpreadsheetML: every worksheet's name, in order
 
 
 def html_rows(
@@ -186,19 +185,18 @@ def _count(value: str | None) -> int:
 
 
 def spreadsheetml_rows(
-    fh: BinaryIO, stats: MarkupStats, sheet: str | None = None, progress: Callable[[int], None] | None = None
-) -> Iterator[list[str]]:
-    """The rows of one worksheet of an XML Spreadsheet (``sheet``, or the first that has rows), as cell texts;
-    ``stats.sheets`` lists every worksheet once the file is read. Cells keep their column (``ss:Index``,
-    ``ss:MergeAcross``); midnight date-times are dates and booleans true/false, as the Excel reader gives
-    them. No DTD, no entities: defusedxml refuses them."""
+    fh: BinaryIO, stats: MarkupStats, progress: Callable[[int], None] | None = None
+) -> Iterator[tuple[str, list[str]]]:
+    """(worksheet name, cell texts) of every row of an XML Spreadsheet, sheet after sheet; ``stats.sheets``
+    lists every worksheet once the file is read. Cells keep their column (``ss:Index``, ``ss:MergeAcross``);
+    midnight date-times are dates and booleans true/false, as the Excel reader gives them. No DTD, no
+    entities: defusedxml refuses them."""
     from xml.etree.ElementTree import ParseError
 
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import iterparse
 
     ns = "{" + _SPREADSHEET_NS + "}"
-    reading = False
     name = ""
     table: Element | None = None
     try:
@@ -207,18 +205,15 @@ def spreadsheetml_rows(
                 if elem.tag == ns + "Worksheet":
                     name = elem.get(ns + "Name") or f"Sheet{len(stats.sheets) + 1}"
                     stats.sheets.append(name)
-                    reading = sheet == name if sheet is not None else stats.sheet in (None, name)
                 elif elem.tag == ns + "Table":
                     table = elem
                 continue
             if elem.tag == ns + "Row":
-                if reading:
-                    stats.sheet = name
-                    yield _xml_row(elem, ns)
+                yield name, _xml_row(elem, ns)
                 if table is not None:
                     table.remove(elem)  # the first child by now: memory stays flat over a million rows
             elif elem.tag == ns + "Worksheet":
-                reading, table = False, None
+                table = None
                 elem.clear()
     except (DefusedXmlException, ParseError) as exc:
         raise ProcessingError(f"the XML Spreadsheet cannot be read: {exc}") from None

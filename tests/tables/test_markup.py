@@ -83,26 +83,38 @@ def test_an_xml_spreadsheet_with_gaps_merges_and_types(tmp_path):
         + _cell("7.5", "Number", Index="5"),
     ]
     src = tmp_path / "export.xls"
-    src.write_text(_workbook({"Empty": [], "Orders": rows, "Other": [_cell("x")]}))
+    other = [_cell("sku") + _cell("qty"), _cell("A-1") + _cell(3, "Number"), _cell("Total") + _cell(3, "Number")]
+    src.write_text(_workbook({"Empty": [], "Orders": rows, "Stock/2024": other}))
     result = _run(src, tmp_path / "out")
-    data = pq.read_table(result.outputs[0])
+    # Every sheet with rows: its own Parquet and profile, named as for workbooks, published together.
+    names = sorted(p.name for p in result.outputs)
+    expected = [f"export__{sheet}{part}.parquet" for sheet in ("Orders", "Stock_2024")
+                for part in ("", "_summary", "_columns", "_sample")]
+    assert names == sorted([*expected, "export__Stock_2024_rejects.parquet"])
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == names  # no scratch file left
+    data = pq.read_table(tmp_path / "out" / "export__Orders.parquet")
     assert data.column("id").to_pylist() == [1, 2]
     assert data.column("when").to_pylist() == [dt.date(2024, 3, 1), dt.date(2024, 3, 2)]
     assert data.column("paid").to_pylist() == [True, False]
     assert data.column("note").to_pylist() == ["first", None]
     assert data.column("total").to_pylist() == [None, 7.5]  # ss:Index put it in the fifth column
-    summary = pq.read_table(result.outputs[1]).to_pylist()[0]
-    assert summary["sheet"] == "Orders" and summary["sheets"] == ["Empty", "Orders", "Other"]
-    assert any("the others (Empty, Other) were not" in w for w in result.warnings)
+    summary = pq.read_table(tmp_path / "out" / "export__Orders_summary.parquet").to_pylist()[0]
+    assert summary["sheet"] == "Orders" and summary["sheets"] == ["Empty", "Orders", "Stock/2024"]
+    stock = pq.read_table(tmp_path / "out" / "export__Stock_2024.parquet")
+    assert stock.column("qty").to_pylist() == [3]  # its totals row set aside, as in a workbook
+    assert result.metrics["sheets"] == ["Orders", "Stock/2024"] and result.metrics["rows"] == 3
+    assert "sheet 'Empty' is empty; no file was written for it" in result.warnings
+    assert any(w.startswith("sheet 'Stock/2024': 1 totals line(s)") for w in result.warnings)
 
-    picked = _run(src, tmp_path / "picked", sheet="Other")
-    assert pq.read_table(picked.outputs[0]).num_rows == 0 and pq.read_table(picked.outputs[0]).column_names == ["x"]
-    as_listed = _run(src, tmp_path / "listed", sheet=["Other"])  # as the window's sheet field gives it
-    assert pq.read_table(as_listed.outputs[0]).column_names == ["x"]
-    assert as_listed.metrics["markup"] == "spreadsheetml" and as_listed.metrics["sheets"] == ["Empty", "Orders",
-                                                                                             "Other"]
+    picked = _run(src, tmp_path / "picked", sheet="Stock/2024")
+    assert picked.outputs[0].name == "export__Stock_2024.parquet"
+    assert picked.metrics["sheets"] == ["Stock/2024"] and picked.warnings[1].startswith("sheet 'Stock/2024'")
+    as_listed = _run(src, tmp_path / "listed", sheet=["Orders", "Stock/2024"])  # as --sheet and the window give
+    assert as_listed.metrics["markup"] == "spreadsheetml" and as_listed.metrics["sheets"] == ["Orders",
+                                                                                             "Stock/2024"]
     with pytest.raises(ProcessingError, match=r"no sheet named 'Nope'; the sheets are \['Empty', 'Orders'"):
         _run(src, tmp_path / "none", sheet="Nope")
+    assert not (tmp_path / "none").exists() or not any((tmp_path / "none").iterdir())
 
 
 def test_an_xml_spreadsheet_with_entities_is_refused(tmp_path):
