@@ -171,3 +171,22 @@ def test_spans_that_ask_for_millions_of_cells_are_refused(tmp_path):
     with pytest.raises(ProcessingError, match="more than 16,384 columns"):
         _run(src, tmp_path / "out")
     assert not any((tmp_path / "out").iterdir())
+
+
+def test_a_cancel_on_a_later_sheet_leaves_nothing_of_the_earlier_ones(tmp_path):
+    small = [_cell("a"), _cell(1, "Number")]
+    big = [_cell("n") + _cell("name")] + [_cell(i, "Number") + _cell(f"item {i}") for i in range(20_000)]
+    src = tmp_path / "two.xls"
+    src.write_text(_workbook({"Small": small, "Big": big}))
+
+    class Cancelled(Exception):
+        pass
+
+    def cancel(done: int, total: int) -> None:
+        size = src.stat().st_size
+        if done > size + (total - size) // 2:  # past the converting half, well into the big sheet's reading
+            raise Cancelled
+
+    with pytest.raises(Cancelled):
+        table_processor.process(src, ProcessOptions(tmp_path / "out"), cancel)
+    assert not any((tmp_path / "out").iterdir())
