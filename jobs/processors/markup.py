@@ -10,7 +10,7 @@ scratch files never are, and a killed job's are swept with its other partial out
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -158,8 +158,7 @@ def preview(source: Path, rows: int = 50) -> pa.Table:
     kind = _kind(source)
     head: list[list[str]] = []
     with open(source, "rb") as fh:
-        found = html_rows(fh, MarkupStats()) if kind == "html" else (
-            row for sheet, row in spreadsheetml_rows(fh, MarkupStats()))
+        found = html_rows(fh, MarkupStats()) if kind == "html" else _first_sheet(spreadsheetml_rows(fh, MarkupStats()))
         for row in found:
             head.append(row)
             if len(head) > rows:
@@ -174,3 +173,14 @@ def preview(source: Path, rows: int = 50) -> pa.Table:
     names, _ = unique_names(head[start] + [""] * (width - len(head[start])))
     body = [r + [""] * (width - len(r)) for r in head[start + 1:]]
     return pa.table({name: pa.array([r[i] for r in body], pa.string()) for i, name in enumerate(names)})
+
+
+def _first_sheet(rows: Iterator[tuple[str, list[str]]]) -> Iterator[list[str]]:
+    """The rows of the first sheet that has any (the preview shows one table, as for workbooks)."""
+    first = None
+    for sheet, row in rows:
+        if first is None:
+            first = sheet
+        elif sheet != first:
+            return
+        yield row

@@ -190,3 +190,10 @@ def test_a_cancel_on_a_later_sheet_leaves_nothing_of_the_earlier_ones(tmp_path):
     with pytest.raises(Cancelled):
         table_processor.process(src, ProcessOptions(tmp_path / "out"), cancel)
     assert not any((tmp_path / "out").iterdir())
+
+
+def test_the_preview_of_an_xml_spreadsheet_shows_its_first_sheet_with_rows(tmp_path):
+    src = tmp_path / "two.xls"
+    src.write_text(_workbook({"Empty": [], "First": [_cell("a"), _cell("x")], "Second": [_cell("b"), _cell("y")]}))
+    head = table_processor.preview(src, rows=50)
+    assert head.column_names == ["a"] and head.column("a").to_pylist() == ["x"]
