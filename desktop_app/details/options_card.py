@@ -179,10 +179,11 @@ class OptionsCard(QGroupBox):
         markup = job.metrics.get("markup")
         is_excel = Path(job.path).suffix.lower() in EXCEL_SUFFIXES and not markup
         is_table = job.kind == "table"
-        self._set_row_visible(self.encoding, not is_excel)
+        # An XML Spreadsheet declares its encoding and writes numbers plainly: neither is the user's to choose.
+        self._set_row_visible(self.encoding, not is_excel and markup != "spreadsheetml")
         self._set_row_visible(self.delimiter, is_table and not is_excel and not markup)
         self._set_row_visible(self.header, is_table)
-        self._set_row_visible(self.decimal, is_table and not is_excel)
+        self._set_row_visible(self.decimal, is_table and not is_excel and markup != "spreadsheetml")
         self._set_row_visible(self.dates, is_table)
         self._set_row_visible(self.skip_lines, is_table and not is_excel)
         self._set_row_visible(self.sheets, is_excel or markup == "spreadsheetml")

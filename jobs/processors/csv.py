@@ -297,7 +297,7 @@ def _set_aside(footer: Footer, rejects: Rejects, rows: int, lines: int, stem: st
         rejects.add(lines + 1 + after, rows, text, "a totals line below the table, not a row of data")
     first = footer.lines[0][1]
     return (f"{len(footer.lines)} totals line(s) at the end ({first!r}) are not rows of data: they are kept in "
-            f"{stem}_rejects.parquet, not in the table (the keep_totals option, --keep-totals, reads them as rows)")
+            f"{stem}_rejects.parquet, not in the table (Totals: \"read as rows\", or --keep-totals, keeps them)")
 
 
 def _is_utf8(dialect: Dialect) -> bool:

@@ -157,7 +157,8 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
             )
             if totals:
                 sheet_warnings.append(f"sheet '{name}': {len(totals)} totals row(s) at the end ({totals[0][1]!r}) "
-                                      f"are not rows of data: they are kept in {outs.stem}{suffix}_rejects.parquet")
+                                      f"are not rows of data: they are kept in {outs.stem}{suffix}_rejects.parquet "
+                                      "(Totals: \"read as rows\", or --keep-totals, keeps them)")
             warnings.extend(sheet_warnings)
             data_path = outs.path(f"{suffix}.parquet")
             base = done

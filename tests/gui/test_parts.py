@@ -246,6 +246,12 @@ def test_options_card_of_an_html_table_named_xls_offers_a_csvs_choices(qtbot: Qt
     assert shown == {"encoding": True, "delimiter": False, "decimal": True, "dates": True, "skip_lines": True,
                      "sheets": False}
     assert card.encoding.currentText() == "cp1252" and card.decimal.currentData() == ","
+    xml = dataclasses.replace(job, id=15, metrics={"markup": "spreadsheetml", "sheets": ["Orders", "Stock"],
+                                                   "encoding": "utf-8", "decimal": "."})
+    pane.set_job(xml)  # it declares its encoding and writes plain numbers: only its sheets and the text's rules
+    shown = {name: getattr(card, name).isVisibleTo(card) for name in ("encoding", "decimal", "dates", "sheets")}
+    assert shown == {"encoding": False, "decimal": False, "dates": True, "sheets": True}
+    assert card.sheets.text() == "Orders, Stock"
     workbook = dataclasses.replace(job, id=10, metrics={"sheets": ["Budget"], "encoding": None})
     pane.set_job(workbook)  # a real workbook of the same name: its sheets, none of a text file's choices
     assert card.sheets.isVisibleTo(card) and not card.encoding.isVisibleTo(card)
