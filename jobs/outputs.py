@@ -47,6 +47,7 @@ class OutputSet:
         # The owner tag (the job) lets a new attempt sweep what a killed attempt left behind.
         self._token = f"{owner or 'p'}-{uuid.uuid4().hex[:8]}"
         self._pending: list[tuple[str, Path]] = []
+        self._scratch: list[Path] = []
         self.committed: list[Path] = []
 
     def __enter__(self) -> OutputSet:
@@ -65,7 +66,14 @@ class OutputSet:
         self._pending.append((suffix, tmp))
         return tmp
 
+    def scratch(self, suffix: str) -> Path:
+        """A temporary path for a working file of the job: never published, removed with the set."""
+        tmp = self.out_dir / f".{self.stem}{suffix}.{self._token}{PARTIAL_SUFFIX}"
+        self._scratch.append(tmp)
+        return tmp
+
     def discard(self) -> None:
+        self._remove_scratch()
         for _, tmp in self._pending:
             try:
                 tmp.unlink(missing_ok=True)
@@ -73,8 +81,17 @@ class OutputSet:
                 log.warning("could not remove temporary output %s", tmp)
         self._pending.clear()
 
+    def _remove_scratch(self) -> None:
+        for tmp in self._scratch:
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:  # still open elsewhere (Windows): the next start's sweep removes it
+                log.warning("could not remove working file %s", tmp)
+        self._scratch.clear()
+
     def commit(self) -> list[Path]:
         """Publish every output under its final name; returns the final paths in reservation order."""
+        self._remove_scratch()
         written = [(suffix, tmp) for suffix, tmp in self._pending if tmp.exists()]
         if self.overwrite:
             finals = [self.out_dir / f"{self.stem}{suffix}" for suffix, _ in written]

@@ -9,6 +9,7 @@ scratch files never are, and a killed job's are swept with its other partial out
 
 from __future__ import annotations
 
+import contextlib
 import csv
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -56,7 +57,7 @@ class _Texts:
     def write(self, sheet: str | None, row: list[str]) -> None:
         if self._fh is None or sheet != self._current:
             self.close()
-            path, rows = self.files.get(sheet, (self._outs.path(f".{len(self.files)}.tsv"), 0))
+            path, rows = self.files.get(sheet, (self._outs.scratch(f".{len(self.files)}.tsv"), 0))
             self.files[sheet] = (path, rows)
             self._fh = open(path, "a", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
             self._writer = csv.writer(self._fh, delimiter="\t", lineterminator="\n")
@@ -121,7 +122,8 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
             origin = csv_reader.Origin(source, stats.encoding, sheet, tuple(stats.sheets), tuple(notes), outs, suffix)
             results.append((sheet, csv_reader.process(text, converted, reading, origin)))
             done += text_size
-            text.unlink()  # read: its room back before the next sheet
+            with contextlib.suppress(OSError):  # still open (Windows): removed with the set instead
+                text.unlink()  # read: its room back before the next sheet
         committed = outs.commit()
     return _merged(kind, stats, results, committed, _sheets(options) if kind == "spreadsheetml" else None)
 

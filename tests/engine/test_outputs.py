@@ -21,6 +21,21 @@ def test_outputs_appear_only_on_commit(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report_summary.parquet", "report_words.parquet"]
 
 
+def test_working_files_are_never_published_and_go_with_the_set(tmp_path: Path) -> None:
+    with OutputSet(tmp_path, "export", owner="job7") as out:
+        out.scratch(".0.tsv").write_text("a\tb\n")
+        out.path(".parquet").write_text("data")
+        finals = out.commit()
+    assert [p.name for p in finals] == ["export.parquet"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.parquet"]
+    with pytest.raises(RuntimeError), OutputSet(tmp_path / "failed", "export", owner="job8") as out:
+        work = out.scratch(".0.tsv")
+        work.write_text("x")
+        raise RuntimeError("cancelled")
+    assert not work.exists()
+    assert sweep_partials(tmp_path / "failed", "job8") == 0  # nothing left for the next start to sweep
+
+
 def test_existing_files_are_never_overwritten(tmp_path: Path) -> None:
     (tmp_path / "report_summary.parquet").write_text("old")
     with OutputSet(tmp_path, "report") as out:
