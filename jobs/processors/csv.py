@@ -212,7 +212,7 @@ def process(
             try:
                 attempt = _Attempt(source, dialect, floors, checked, report, block)
                 outcome = write_data(attempt.batches(), attempt.schema, data_path, compression=outs.compression,
-                                     scratch=lambda tag: outs.path(f"{suffix}.{tag}"), tick=tick)
+                                     scratch=lambda tag: outs.scratch(f"{suffix}.{tag}"), tick=tick)
                 break
             except _Restart as restart:
                 # A type changed after rows were written: start over with the final types (now known).
