@@ -5,12 +5,15 @@
     python bench/tables.py --skip-pandas --skip-excel
     python bench/tables.py --rounds 3         # more rounds: ratios are taken round by round, then the median
     python bench/tables.py --skip-csv --skip-excel --wide 2000   # only a 2,000-column CSV, and 3x its rows
+    python bench/tables.py --skip-csv --skip-excel --html 300000 # only an HTML table saved as .xls
 
 Data is generated once, seeded, under bench/data/ (git-ignored). Every contender runs in its own child process,
 one after the other, so each wall time and peak RSS (from wait4) is its own; compare ratios within one run, as
 the machine is shared. Contenders: Parqueue's processor (convert + full profile + sample), DuckDB COPY to
 Parquet, DuckDB COPY + SUMMARIZE, polars sink_parquet, pandas read_csv(chunksize=10_000) + ParquetWriter; for
-Excel, Parqueue, pandas + openpyxl, and the raw calamine read (python-calamine, and fastexcel).
+Excel, Parqueue, pandas + openpyxl, and the raw calamine read (python-calamine, and fastexcel); for an HTML
+table saved as .xls (what "Export to Excel" buttons write), Parqueue and pandas ``read_html`` (lxml) +
+``to_parquet``.
 """
 
 from __future__ import annotations
@@ -176,10 +179,44 @@ def make_xlsx(path: Path, rows: int) -> None:
 
 
 # ------------------------------------------------------------------------------------------------ tasks
+def make_html(path: Path, rows: int) -> None:
+    """An HTML table as web apps export it for Excel: a title table, then the data, decimal commas."""
+    import random
+
+    rng = random.Random(SEED)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write('<html><head><meta charset="utf-8"><style>td {mso-number-format:"\\@";}</style></head><body>'
+                 "<table><tr><td><b>Orders export</b></td></tr></table>\n<table border=1>\n<tr><th>order_id</th>"
+                 "<th>day</th><th>country</th><th>category</th><th>quantity</th><th>amount</th></tr>\n")
+        for i in range(rows):
+            fh.write(f"<tr><td>{100_000 + i}</td><td>2024-{1 + i % 12:02d}-{1 + i % 28:02d}</td>"
+                     f"<td>{rng.choice(COUNTRIES)}</td><td>{rng.choice(CATEGORIES)}</td><td>{rng.randint(1, 20)}</td>"
+                     f"<td>{rng.uniform(1, 2000):.2f}</td></tr>\n")
+        fh.write("</table></body></html>\n")
+    os.replace(tmp, path)
+
+
 def task(name: str, src: str, out: str) -> dict[str, object]:
     """Runs in the child process."""
     Path(out).mkdir(parents=True, exist_ok=True)
     target = str(Path(out) / "out.parquet")
+    if name == "parqueue_html":
+        sys.path.insert(0, str(ROOT))
+        from jobs.nopandas import keep_pandas_out
+
+        keep_pandas_out()
+        from jobs.processors import table
+        from jobs.processors.base import ProcessOptions
+
+        result = table.process(Path(src), ProcessOptions(out_dir=Path(out)), lambda d, t: None)
+        return {"rows": result.metrics["rows"], "warnings": len(result.warnings)}
+    if name == "pandas_read_html":
+        import pandas as pd
+
+        df = pd.read_html(src, flavor="lxml", header=0)[-1]  # the data table, after the title's
+        df.to_parquet(target, compression="zstd")
+        return {"rows": len(df)}
     if name in ("parqueue", "parqueue_excel"):
         sys.path.insert(0, str(ROOT))
         from jobs.nopandas import keep_pandas_out
@@ -273,6 +310,8 @@ def main() -> None:
                     help="also a wide CSV of this many columns (--wide-mb) and one with 3x its rows")
     ap.add_argument("--wide-mb", type=float, default=180,
                     help="size of the wide CSV (default 180: by then the peak has settled)")
+    ap.add_argument("--html", type=int, metavar="ROWS",
+                    help="also an HTML table of this many rows saved as .xls (300000: ~40 MB)")
     ap.add_argument("--rounds", type=int, default=2, help="rounds of every contender in turn (default 2)")
     ap.add_argument("--make", nargs=3, help=argparse.SUPPRESS)
     ap.add_argument("--task", help=argparse.SUPPRESS)
@@ -283,6 +322,8 @@ def main() -> None:
         kind, path, size = a.make
         if kind == "xlsx":
             make_xlsx(Path(path), int(size))
+        elif kind == "html":
+            make_html(Path(path), int(size))
         elif kind.startswith("wide"):
             make_wide(Path(path), float(size), int(kind[4:]))
         else:
@@ -298,6 +339,8 @@ def main() -> None:
         _bench_wide(a)
     if not a.skip_excel:
         _bench_excel(a)
+    if a.html:
+        _bench_html(a)
 
 
 def _ensure(path: Path, kind: str, size: float) -> None:
@@ -389,6 +432,21 @@ def _bench_excel(a: argparse.Namespace) -> None:
           f"vs fastexcel {median_ratio(rounds, 'parqueue_excel', 'fastexcel_raw')}, "
           f"vs pandas+openpyxl {median_ratio(rounds, 'parqueue_excel', 'pandas_openpyxl')} "
           "(pandas+openpyxl run once)")
+
+def _bench_html(a: argparse.Namespace) -> None:
+    page = DATA / f"orders_{a.html}.xls"
+    _ensure(page, "html", a.html)
+    print(f"HTML table saved as .xls, {page.name} ({page.stat().st_size / 1e6:.0f} MB):")
+    rounds: list[dict[str, dict[str, object]]] = []
+    for _ in range(a.rounds):
+        res = {name: measure(name, page) for name in ("parqueue_html", "pandas_read_html")}
+        for r in res.values():
+            print(_line(r), flush=True)
+        rounds.append(res)
+    print(f"  Parqueue (convert + full profile + sample) vs pandas read_html + to_parquet "
+          f"{median_ratio(rounds, 'parqueue_html', 'pandas_read_html')}, peak "
+          f"{median_ratio(rounds, 'parqueue_html', 'pandas_read_html', 'peak_mb')}")
+
 
 if __name__ == "__main__":
     main()
