@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -120,9 +119,11 @@ class OptionsCard(QGroupBox):
         self.rerun.clicked.connect(self._rerun)
         self.summary = _HintLabel()
         self.summary.setEnabled(False)  # drawn as secondary text
-        # Secondary: it takes the room left over, and on a narrow window it gives up its room before the choices.
-        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.summary.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # The last item of the flow below: it wraps like a choice. (An "Ignored" width, as in the one-row card,
+        # gives a flow item no width at all: the hint never showed.) As tall as a choice, its text level with
+        # theirs: the flow puts items at the top of their line.
+        self.summary.setMinimumHeight(self.encoding.sizeHint().height())
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         # One row when it fits: the card sits above the preview and the profile, which need the height more.
         # When it does not (a narrow window, longer labels in another language, every choice on show) the
         # choices wrap onto a second line rather than push the window's minimum width past the screen.

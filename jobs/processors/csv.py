@@ -40,7 +40,8 @@ from jobs.processors.base import (
     ProcessResult,
     ProgressCallback,
 )
-from jobs.tables.footer import Footer
+from jobs.tables.footer import REASON as TOTALS_REASON
+from jobs.tables.footer import Footer, set_aside
 from jobs.tables.infer import (
     ARROW_TYPES,
     FALSE_TOKENS,
@@ -294,10 +295,8 @@ def _set_aside(footer: Footer, rejects: Rejects, rows: int, lines: int, stem: st
     on line ``lines``); the warning that says so."""
     for after, text in footer.lines:
         rows += 1
-        rejects.add(lines + 1 + after, rows, text, "a totals line below the table, not a row of data")
-    first = footer.lines[0][1]
-    return (f"{len(footer.lines)} totals line(s) at the end ({first!r}) are not rows of data: they are kept in "
-            f"{stem}_rejects.parquet, not in the table (Totals: \"read as rows\", or --keep-totals, keeps them)")
+        rejects.add(lines + 1 + after, rows, text, TOTALS_REASON)
+    return set_aside(len(footer.lines), footer.lines[0][1], f"{stem}_rejects.parquet")
 
 
 def _is_utf8(dialect: Dialect) -> bool:

@@ -20,7 +20,8 @@ import pyarrow.compute as pc
 
 from jobs.outputs import safe_name
 from jobs.processors.base import ProcessingError, ProcessOptions, ProcessResult, ProgressCallback
-from jobs.tables.footer import MAX_LINES, is_total_row
+from jobs.tables.footer import MAX_LINES, is_total_row, set_aside
+from jobs.tables.footer import REASON as TOTALS_REASON
 from jobs.tables.infer import (
     UNDECIDED,
     NumberFormat,
@@ -156,9 +157,9 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
                 name, skipped, info.sheets.get(name)
             )
             if totals:
-                sheet_warnings.append(f"sheet '{name}': {len(totals)} totals row(s) at the end ({totals[0][1]!r}) "
-                                      f"are not rows of data: they are kept in {outs.stem}{suffix}_rejects.parquet "
-                                      "(Totals: \"read as rows\", or --keep-totals, keeps them)")
+                sheet_warnings.append(
+                    f"sheet '{name}': " + set_aside(len(totals), totals[0][1], f"{outs.stem}{suffix}_rejects.parquet")
+                )
             warnings.extend(sheet_warnings)
             data_path = outs.path(f"{suffix}.parquet")
             base = done
@@ -306,7 +307,7 @@ def _totals_rejects(totals: list[tuple[int, str]]) -> Rejects | None:
         return None
     rejects = Rejects()
     for row, text in totals:
-        rejects.add(None, row, text, "a totals row below the table, not a row of data")
+        rejects.add(None, row, text, TOTALS_REASON)
     return rejects
 
 

@@ -49,22 +49,17 @@ class _Texts:
 
     def __init__(self, outs: OutputSet) -> None:
         self._outs = outs
-        self.files: dict[str | None, tuple[Path, int]] = {}  # sheet → (file, rows), in the file's order
-        self._current: str | None = None
+        self.files: dict[str | None, Path] = {}  # sheet with rows → its file, in the markup's order
         self._fh: TextIO | None = None
         self._writer: Any = None
 
     def write(self, sheet: str | None, row: list[str]) -> None:
-        if self._fh is None or sheet != self._current:
+        if sheet not in self.files:  # sheets come one after the other: the previous one is complete
             self.close()
-            path, rows = self.files.get(sheet, (self._outs.scratch(f".{len(self.files)}.tsv"), 0))
-            self.files[sheet] = (path, rows)
-            self._fh = open(path, "a", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
+            self.files[sheet] = self._outs.scratch(f".{len(self.files)}.tsv")
+            self._fh = open(self.files[sheet], "w", encoding="utf-8", newline="")  # noqa: SIM115 - see close()
             self._writer = csv.writer(self._fh, delimiter="\t", lineterminator="\n")
-            self._current = sheet
         self._writer.writerow(row)
-        path, rows = self.files[sheet]
-        self.files[sheet] = (path, rows + 1)
 
     def close(self) -> None:
         if self._fh is not None:
@@ -107,9 +102,9 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
         _convert(source, kind, options, stats, texts, lambda done: progress(min(done, size), total))
         converted = ProcessOptions(options.out_dir, {**options.extra, "encoding": "utf-8", "delimiter": "\t",
                                                      "quote": '"'})
-        text_total = max(sum(path.stat().st_size for path, _ in texts.files.values()), 1)
+        text_total = max(sum(path.stat().st_size for path in texts.files.values()), 1)
         done = 0
-        for sheet, (text, _rows) in texts.files.items():
+        for sheet, text in texts.files.items():
             text_size = text.stat().st_size
 
             def reading(part: int, _total: int, before: int = done, text_size: int = text_size) -> None:

@@ -25,6 +25,9 @@ CURRENCIES = ("$", "€", "£", "¥", "₹", "CHF", "EUR", "USD", "GBP")
 UNITS = (*CURRENCIES, PERCENT)
 # Non-breaking spaces sit between number and symbol in French and German exports ("12,50 €").
 _SPACES = ("\u00a0", "\u202f")
+# What groups thousands besides "," and ".": spaces (plain or non-breaking: France, Scandinavia, the SI) and
+# apostrophes (Switzerland). The number reading (jobs/tables/infer.py) takes them out where they group digits.
+GROUPING = " '" + "".join(_SPACES) + "\u2019"
 # Digits with separators; a space or an apostrophe may group thousands ("1 234,56 €", "CHF 1'234.50").
 _NUMBER = "[0-9](?:[0-9.,]|[ '\u2019][0-9])*"
 
@@ -49,9 +52,8 @@ UNIT_BYTES[list("".join(UNITS).encode())] = True
 _ANY_UNIT = "|".join(re.escape(u) for u in UNITS)
 _BARE = re.compile(rf"^\(?[+-]?(?:{_ANY_UNIT})? ?[+-]?({_NUMBER}) ?(?:{_ANY_UNIT})?\)?-?$")
 
-
-_GROUPED_BY = re.compile("[ '\u00a0\u202f\u2019]")
-_GROUPS = re.compile("(?<=[0-9])[ '\u00a0\u202f\u2019](?=[0-9]{3}(?:[^0-9]|$))")
+_GROUPED_BY = re.compile(f"[{GROUPING}]")
+_GROUPS = re.compile(f"(?<=[0-9])[{GROUPING}](?=[0-9]{{3}}(?:[^0-9]|$))")
 
 
 class NotAnAmount(ValueError):
@@ -66,7 +68,8 @@ def find_unit(values: pa.Array) -> str | None:
 
 def bare(values: pa.Array, unit: str) -> pa.Array:
     """The numbers of amounts in ``unit`` (nulls stay nulls) as text a number reading takes: no unit, no
-    spaces, a minus for parentheses. Raises :class:`NotAnAmount` unless every value has the shape."""
+    spaces but those that group thousands, a minus for parentheses. Raises :class:`NotAnAmount` unless every
+    value has the shape."""
     for space in _SPACES:
         if pc.any(pc.match_substring(values, space)).as_py():
             values = pc.replace_substring(values, space, " ")

@@ -28,6 +28,15 @@ _ASCII_SAFE = ("utf-8", "utf8", "utf-8-sig", "ascii", "cp1250", "cp1251", "cp125
                "latin-1", "latin_1", "iso8859-1", "iso8859-2", "iso8859-15", "mac-roman")
 
 
+REASON = "a totals line below the table, not a row of data"
+
+
+def set_aside(count: int, first: str, rejects_file: str) -> str:
+    """The warning for ``count`` totals lines (the first as written) kept in ``rejects_file``."""
+    return (f"{count} totals line(s) at the end ({first!r}) are not rows of data: they are kept in {rejects_file}, "
+            "not in the table (Totals: \"read as rows\", or --keep-totals, keeps them)")
+
+
 @dataclass(frozen=True)
 class Footer:
     start: int  # byte offset where the totals lines begin: the data ends here

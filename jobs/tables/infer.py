@@ -206,7 +206,7 @@ def _blank_nulls(arr: pa.Array, mask: pa.Array) -> pa.Array:
 
 # Thousands grouped by spaces ("1 234,56": France, Scandinavia, the SI; often a non-breaking space) or by an
 # apostrophe ("1'234.50": Switzerland): taken out, like the usual separator, only where the grouping is valid.
-_GROUPING_RE2 = "[ '\u00a0\u202f\u2019]"
+_GROUPING_RE2 = f"[{amounts.GROUPING}]"
 
 
 def _ungrouped(arr: pa.Array) -> pa.Array | None:
@@ -577,17 +577,16 @@ _DIGITS = "0123456789"
 # Every byte a value of the kind may hold, generously (Arrow's casts decide): a byte outside the set rules the
 # kind out without a cast. Text columns ("yes", "Paris") are then told in one pass instead of five failed casts.
 # A space: the padding of " 12" (see :func:`convert`).
-# Spaces, apostrophes (and the bytes of their Unicode forms) group thousands too: see _normalise_number.
-_GROUP_BYTES = " '\u00a0\u202f\u2019"
-_INT_BYTES = {sep: _byte_set(_DIGITS + "+-" + _GROUP_BYTES + sep) for sep in ".,"}  # by thousands separator
+# Spaces, apostrophes (and the bytes of their Unicode forms) group thousands too: see _ungrouped.
+_INT_BYTES = {sep: _byte_set(_DIGITS + "+-" + amounts.GROUPING + sep) for sep in ".,"}  # by thousands separator
 _KIND_BYTES = {
-    "float": _byte_set(_DIGITS + "+-eE.," + _GROUP_BYTES + "infatyINFATY"),  # "inf", "nan"
+    "float": _byte_set(_DIGITS + "+-eE.," + amounts.GROUPING + "infatyINFATY"),  # "inf", "nan"
     "bool": _byte_set("".join(TRUE_TOKENS + FALSE_TOKENS) + " "),
     "date": _byte_set(_DIGITS + "-/ :T."),  # ":T.": a midnight time of day ("2024-01-31 00:00:00")
     _REGIONAL: _byte_set(_DIGITS + "./-: TAPMapm"),
     "timestamp": _byte_set(_DIGITS + "-+:.,TtZz /"),
     "timestamptz": _byte_set(_DIGITS + "-+:.,TtZz /UTCGM"),
-    _AMOUNT: _byte_set(_DIGITS + "+-.,()" + _GROUP_BYTES + "".join(amounts.UNITS)),
+    _AMOUNT: _byte_set(_DIGITS + "+-.,()" + amounts.GROUPING + "".join(amounts.UNITS)),
 }
 _SIGNS = _byte_set("+-")
 _EXPONENT = _byte_set("eE")

@@ -296,6 +296,8 @@ def test_options_card_wraps_its_choices_instead_of_widening_the_window(qtbot: Qt
     qtbot.waitUntil(lambda: all(f.width() >= f.sizeHint().width() for f in fields), timeout=5_000)
     pane.resize(1600, 400)
     qtbot.waitUntil(lambda: fields[-1].y() == fields[0].y(), timeout=5_000)  # one line when there is room
+    assert card.summary.text() == "as detected"
+    qtbot.waitUntil(lambda: card.summary.width() >= card.summary.sizeHint().width() > 0, timeout=5_000)  # shown
 
 
 def test_options_card_skip_lines(qtbot: QtBot, tmp_path: Path) -> None:
