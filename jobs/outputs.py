@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -25,6 +26,23 @@ def safe_name(name: str, fallback: str = "output") -> str:
     """A file-name-safe version of ``name`` on every platform (no separators, no reserved characters)."""
     cleaned = _UNSAFE.sub("_", name).strip(" .")
     return cleaned[:150] or fallback
+
+
+def part_suffixes(names: Sequence[str], fallback: str = "sheet") -> list[str]:
+    """``__{name}`` for each part of one job's outputs (a workbook's sheets), file-safe and all different, also
+    where the file system ignores case: "P&L <2024>" and "P&L >2024" both clean to "P&L _2024_", and one set
+    reserving a name twice would write both sheets into one file. The later one gets "-2"."""
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        base = candidate = safe_name(name, fallback)
+        n = 1
+        while candidate.casefold() in seen:
+            n += 1
+            candidate = f"{base}-{n}"
+        seen.add(candidate.casefold())
+        out.append(f"__{candidate}")
+    return out
 
 
 class OutputSet:

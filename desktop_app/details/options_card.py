@@ -177,8 +177,10 @@ class OptionsCard(QGroupBox):
         if previous is not None and previous.id == job.id and previous.state == job.state:
             return
         # An HTML table or XML Spreadsheet named .xls is read as text: its choices are a CSV's, less the delimiter.
-        markup = job.metrics.get("markup")
-        is_excel = Path(job.path).suffix.lower() in EXCEL_SUFFIXES and not markup
+        suffix = Path(job.path).suffix.lower()
+        # A .xml job is an XML Spreadsheet (the registry queues no other XML), known before it has run.
+        markup = job.metrics.get("markup") or ("spreadsheetml" if suffix == ".xml" else None)
+        is_excel = suffix in EXCEL_SUFFIXES and not markup
         is_table = job.kind == "table"
         # An XML Spreadsheet declares its encoding and writes numbers plainly: neither is the user's to choose.
         self._set_row_visible(self.encoding, not is_excel and markup != "spreadsheetml")

@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jobs.outputs import safe_name
+from jobs.outputs import part_suffixes
 from jobs.processors.base import ProcessingError, ProcessOptions, ProcessResult, ProgressCallback
 from jobs.tables.footer import MAX_LINES, is_total_row, set_aside
 from jobs.tables.footer import REASON as TOTALS_REASON
@@ -139,6 +139,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
     done = 0
     order = options.date_order()
     fmt = NumberFormat(date_order=order)
+    suffixes = dict(zip(selected, part_suffixes(selected), strict=True))
     with options.outputs(_stem(source)) as outs:
         for name in selected:
             progress(done, max(total, done))
@@ -151,7 +152,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
             if table is None or table.num_rows == 0:
                 warnings.append(f"sheet '{name}' is empty; no file was written for it")
                 continue
-            suffix = f"__{safe_name(name, 'sheet')}"
+            suffix = suffixes[name]
             rejects = _totals_rejects(totals)
             sheet_warnings = [f"sheet '{name}': {w}" for w in renamed] + _sheet_notes(
                 name, skipped, info.sheets.get(name)

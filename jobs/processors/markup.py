@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 import pyarrow as pa
 
-from jobs.outputs import OutputSet, safe_name
+from jobs.outputs import OutputSet, part_suffixes
 from jobs.processors import csv as csv_reader
 from jobs.processors.base import ProcessingError, ProcessOptions, ProcessResult, ProgressCallback
 from jobs.tables.markup import HEAD_BYTES, MarkupStats, describe_markup, html_rows, markup_kind, spreadsheetml_rows
@@ -104,6 +104,8 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
                                                      "quote": '"'})
         text_total = max(sum(path.stat().st_size for path in texts.files.values()), 1)
         done = 0
+        named = [sheet for sheet in texts.files if sheet is not None]
+        suffixes = dict(zip(named, part_suffixes(named), strict=True))
         for sheet, text in texts.files.items():
             text_size = text.stat().st_size
 
@@ -111,7 +113,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
                 share = (before + min(part, text_size)) / text_total
                 progress(size + int(share * (total - size)), total)
 
-            suffix = "" if sheet is None else f"__{safe_name(sheet, 'sheet')}"
+            suffix = "" if sheet is None else suffixes[sheet]
             notes = [f"the page holds {stats.tables} tables; their rows were read one after another"] \
                 if stats.tables > 1 else []
             origin = csv_reader.Origin(source, stats.encoding, sheet, tuple(stats.sheets), tuple(notes), outs, suffix)

@@ -8,11 +8,13 @@ lazily, so listing extensions costs nothing and a worker only loads the readers 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from jobs.processors.base import ProcessFunction
+
+SNIFF_BYTES = 4096
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,27 @@ class ProcessorInfo:
     module: str  # imported on first use; must define ``process``
     extensions: tuple[str, ...]  # lower case, with the dot; compound ones like ".csv.gz" allowed
     description: str
+    # Extensions that files Parqueue cannot read share too (".xml" is every configuration file): such a file is
+    # claimed only when ``claims`` ("module:function", given its first bytes) says its content is ours.
+    sniffed: tuple[str, ...] = ()
+    claims: str | None = None
+
+    def claimed(self, path: Path, ext: str) -> bool:
+        if ext not in self.sniffed or self.claims is None:
+            return True
+        module, func = self.claims.split(":")
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(SNIFF_BYTES)
+        except OSError:
+            return False  # unreadable (or gone): nothing says it is ours
+        accepts: Callable[[bytes], bool] = getattr(importlib.import_module(module), func)
+        return accepts(head)
+
+    @property
+    def associated(self) -> tuple[str, ...]:
+        """The extensions the operating system may open with Parqueue: not those shared with other files."""
+        return tuple(e for e in self.extensions if e not in self.sniffed)
 
     def load(self) -> ProcessFunction:
         module = importlib.import_module(self.module)
@@ -60,11 +83,12 @@ def _suffixes(path: Path) -> Iterable[str]:
 
 
 def for_path(path: Path) -> ProcessorInfo | None:
-    """The processor for a file by its extension, or None when Parqueue does not read that kind of file."""
+    """The processor for a file by its extension (and, for a shared one like ``.xml``, its first bytes), or None
+    when Parqueue does not read that kind of file."""
     for ext in _suffixes(path):
         info = _BY_EXTENSION.get(ext)
         if info is not None:
-            return info
+            return info if info.claimed(path, ext) else None
     return None
 
 
@@ -107,8 +131,11 @@ register(
         name="excel",
         kind="table",
         module="jobs.processors.table",
-        extensions=(".xlsx", ".xlsm", ".xls", ".ods"),
+        extensions=(".xlsx", ".xlsm", ".xls", ".ods", ".xml"),
         description="Spreadsheets",
+        # Excel saves an "XML Spreadsheet 2003" as .xml: those are read, any other XML is not a table.
+        sniffed=(".xml",),
+        claims="jobs.tables.markup:is_spreadsheetml",
     )
 )
 register(

@@ -15,7 +15,7 @@ from types import ModuleType
 
 import pyarrow as pa
 
-from jobs.processors.base import ProcessOptions, ProcessResult, ProgressCallback
+from jobs.processors.base import ProcessingError, ProcessOptions, ProcessResult, ProgressCallback
 from jobs.tables.markup import HEAD_BYTES, describe_markup, markup_kind
 from jobs.tables.sniff import file_kind
 
@@ -34,8 +34,14 @@ def _content(source: Path) -> str:
 
 def _reader(source: Path) -> tuple[ModuleType, str | None]:
     """The reader for ``source`` and, when its name says otherwise, the warning that says what was done."""
-    named_workbook = source.suffix.lower() in WORKBOOK_SUFFIXES
+    suffix = source.suffix.lower()
+    named_workbook = suffix in WORKBOOK_SUFFIXES
     content = _content(source)
+    if suffix == ".xml":
+        # Excel's own name for an XML Spreadsheet; any other XML (the registry claims only these) is no table.
+        if content != "spreadsheetml":
+            raise ProcessingError("this XML file is not an Excel XML Spreadsheet, so it holds no table to read")
+        return _load("markup"), None
     if content in ("html", "spreadsheetml"):
         # "Export to Excel" buttons write these with a workbook's name; Excel opens them, so people send them.
         return _load("markup"), f"the file is named {source.suffix} but holds {describe_markup(content)}; read as such"

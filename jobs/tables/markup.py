@@ -43,6 +43,20 @@ def markup_kind(head: bytes) -> str | None:
     return None
 
 
+def _unique(name: str, taken: list[str]) -> str:
+    """Excel refuses two sheets of one name, but a generated XML file may hold them: each keeps its own rows."""
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name} ({n})"
+    return candidate
+
+
+def is_spreadsheetml(head: bytes) -> bool:
+    """Whether a file starting with ``head`` is an Excel 2003 XML Spreadsheet (the registry's check for .xml)."""
+    return markup_kind(head) == "spreadsheetml"
+
+
 def describe_markup(kind: str) -> str:
     return {"html": "an HTML table (a web page saved for Excel)",
             "spreadsheetml": "an Excel 2003 XML workbook (XML Spreadsheet)"}[kind]
@@ -203,7 +217,7 @@ def spreadsheetml_rows(
         for event, elem in iterparse(_Counting(fh, progress), events=("start", "end"), forbid_dtd=True):
             if event == "start":
                 if elem.tag == ns + "Worksheet":
-                    name = elem.get(ns + "Name") or f"Sheet{len(stats.sheets) + 1}"
+                    name = _unique(elem.get(ns + "Name") or f"Sheet{len(stats.sheets) + 1}", stats.sheets)
                     stats.sheets.append(name)
                 elif elem.tag == ns + "Table":
                     table = elem

@@ -49,6 +49,24 @@ def test_run_processes_folders_recursively_and_prints_json(tmp_path: Path) -> No
 
 
 @pytest.mark.slow
+def test_run_takes_xml_spreadsheets_from_a_folder_and_leaves_other_xml(tmp_path: Path) -> None:
+    src = tmp_path / "exports"
+    src.mkdir()
+    ns = 'xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"'
+    rows = "".join(f'<Row><Cell><Data ss:Type="{t}">{v}</Data></Cell></Row>' for t, v in
+                   (("String", "qty"), ("Number", 3), ("Number", 5)))
+    (src / "stock.xml").write_text(f'<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook {ns}>'
+                                   f'<Worksheet ss:Name="Stock"><Table>{rows}</Table></Worksheet></Workbook>')
+    (src / "app.config.xml").write_text('<?xml version="1.0"?>\n<configuration/>')
+    result = cli("run", "--json", "--workers", "1", "--out", str(tmp_path / "out"), str(src))
+    assert result.returncode == 0, result.stderr
+    [rec] = records(result.stdout)
+    assert Path(str(rec["file"])).name == "stock.xml" and rec["status"] == "completed", rec
+    assert rec["kind"] == "table" and rec["sheets"] == ["Stock"] and rec["rows"] == 2
+    assert "app.config.xml" in result.stderr  # listed as not read, not queued to fail
+
+
+@pytest.mark.slow
 def test_run_table_flags_reach_the_job_and_its_json_line(tmp_path: Path) -> None:
     src = tmp_path / "kasse.csv"
     src.write_bytes(b"Datum|Betrag\n01/02/2024|1.234,5\n03/04/2024|-2,25\n")  # dates that read both ways

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from jobs.outputs import OutputSet, safe_name, sweep_partials
+from jobs.outputs import OutputSet, part_suffixes, safe_name, sweep_partials
 
 
 def test_outputs_appear_only_on_commit(tmp_path: Path) -> None:
@@ -75,3 +75,10 @@ def test_the_replace_policy_replaces_atomically(tmp_path: Path) -> None:
     assert [p.name for p in finals] == ["report_summary.parquet"]
     assert (tmp_path / "report_summary.parquet").read_text() == "new"
     assert len(list(tmp_path.iterdir())) == 1
+
+
+def test_part_suffixes_never_share_a_file_name() -> None:
+    names = ["P&L <2024>", "P&L >2024<", "Data", "data", "Data-2", ""]
+    suffixes = part_suffixes(names)
+    assert suffixes == ["__P&L _2024_", "__P&L _2024_-2", "__Data", "__data-2", "__Data-2-2", "__sheet"]
+    assert len({s.casefold() for s in suffixes}) == len(names)  # distinct where the file system ignores case

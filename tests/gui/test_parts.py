@@ -255,6 +255,10 @@ def test_options_card_of_an_html_table_named_xls_offers_a_csvs_choices(qtbot: Qt
     workbook = dataclasses.replace(job, id=10, metrics={"sheets": ["Budget"], "encoding": None})
     pane.set_job(workbook)  # a real workbook of the same name: its sheets, none of a text file's choices
     assert card.sheets.isVisibleTo(card) and not card.encoding.isVisibleTo(card)
+    queued = dataclasses.replace(make_job(16, JobState.QUEUED), path=str(tmp_path / "orders.xml"), kind="table")
+    pane.set_job(queued)  # Excel's own name for an XML Spreadsheet: its choices before it has run, too
+    shown = {name: getattr(card, name).isVisibleTo(card) for name in ("encoding", "delimiter", "decimal", "sheets")}
+    assert shown == {"encoding": False, "delimiter": False, "decimal": False, "sheets": True}
 
 
 def test_options_card_offers_to_read_totals_lines_as_rows(qtbot: QtBot, tmp_path: Path) -> None:

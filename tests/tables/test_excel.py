@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
@@ -65,6 +66,21 @@ def test_workbook_sheets_types_and_notes(run_excel, tmp_path):
     assert pq.read_table(prices).column("price").to_pylist() == [9.99, None]  # "N/A" is a null in numbers
     summary = pq.read_table(tmp_path / "out" / "report__Prices_summary.parquet").to_pylist()[0]
     assert summary["sheet"] == "Prices" and summary["rows"] == 2
+
+
+def test_sheets_that_clean_to_one_file_name_keep_their_own_files(run_excel, tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "P&L <2024>"
+    wb.active.append(["id"])
+    wb.active.append([1])
+    second = wb.create_sheet("P&L >2024<")
+    second.append(["id"])
+    second.append([2])
+    wb.save(tmp_path / "pl.xlsx")
+    run = run_excel(tmp_path / "pl.xlsx")
+    data = [p for p in run.result.outputs if p.name.endswith(("_.parquet", "-2.parquet"))]
+    assert [p.name for p in data] == ["pl__P&L _2024_.parquet", "pl__P&L _2024_-2.parquet"]
+    assert [pq.read_table(p).column("id").to_pylist() for p in data] == [[1], [2]]
 
 
 def test_1904_date_system(run_excel, tmp_path):

@@ -197,3 +197,33 @@ def test_the_preview_of_an_xml_spreadsheet_shows_its_first_sheet_with_rows(tmp_p
     src.write_text(_workbook({"Empty": [], "First": [_cell("a"), _cell("x")], "Second": [_cell("b"), _cell("y")]}))
     head = table_processor.preview(src, rows=50)
     assert head.column_names == ["a"] and head.column("a").to_pylist() == ["x"]
+
+
+def test_an_xml_spreadsheet_under_excels_own_name_xml(tmp_path):
+    rows = [f"{_cell('sku')}{_cell('qty')}", f"{_cell('A-1')}{_cell(4, 'Number')}"]
+    src = tmp_path / "stock.xml"
+    src.write_text(_workbook({"Stock": rows}), encoding="utf-8")
+    result = _run(src, tmp_path / "out")
+    assert result.outputs[0].name == "stock__Stock.parquet"
+    assert pq.read_table(result.outputs[0]).to_pylist() == [{"sku": "A-1", "qty": 4}]
+    assert not any(".xml" in w for w in result.warnings)  # its proper name: nothing to warn about
+    other = tmp_path / "settings.xml"
+    other.write_text('<?xml version="1.0"?>\n<configuration><add key="a" value="1"/></configuration>')
+    with pytest.raises(ProcessingError, match="not an Excel XML Spreadsheet"):
+        _run(other, tmp_path / "out2")
+    assert not (tmp_path / "out2").exists() or not any((tmp_path / "out2").iterdir())
+
+
+def test_sheets_whose_names_clash_each_get_their_own_file(tmp_path):
+    def body(n: int) -> list[str]:
+        return [f"{_cell('id')}", f"{_cell(n, 'Number')}"]
+
+    # Excel refuses both, but generated files hold them: the same name twice, apart; and names a case apart.
+    xml = _workbook({"A": body(1), "B": body(2), "Z": body(3), "b": body(4)}).replace('ss:Name="Z"', 'ss:Name="A"')
+    src = tmp_path / "gen.xls"
+    src.write_text(xml, encoding="utf-8")
+    result = _run(src, tmp_path / "out")
+    data = [p for p in result.outputs if not p.stem.endswith(("_summary", "_columns", "_sample", "_rejects"))]
+    assert [p.name for p in data] == ["gen__A.parquet", "gen__B.parquet", "gen__A (2).parquet", "gen__b-2.parquet"]
+    assert [pq.read_table(p).column("id").to_pylist() for p in data] == [[1], [2], [3], [4]]
+    assert result.metrics["sheets"] == ["A", "B", "A (2)", "b"]
