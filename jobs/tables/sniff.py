@@ -335,19 +335,47 @@ def _decimal_vote(values: Counter[str]) -> str:
 
 
 def detect_decimal(records: list[list[str]], delimiter: str, later: Iterable[list[str]] = ()) -> str:
-    """The decimal mark: what values prove, else the majority of the sample.
+    """The decimal mark: what values prove, else what the delimiter implies, else the majority of the sample."""
+    return _decimal(records, delimiter, later)[0]
+
+
+def _decimal(records: list[list[str]], delimiter: str, later: Iterable[list[str]]) -> tuple[str, str | None]:
+    """(the decimal mark, a value whose reading it decided without proof: "384.172" read as thousands).
 
     ``later``: the records after the sample, searched only when the sample proves nothing (a column of whole
     numbers whose first fraction comes late would otherwise turn to text).
     """
-    if delimiter == ",":
-        return "."  # a decimal comma in a comma-separated file would need quotes on every number: rare
     # Counted once per distinct value: columns repeat theirs, and the later records can fill a MiB. Without
     # the spaces of fixed-width exports ("   1.234,56") and the units of amounts ("1.234,56 €"), as the values
-    # are read.
+    # are read. In a comma-separated file a value holding a comma was quoted: PayPal's German "1.149,00".
     sample = Counter(bare_text(v) for rec in records[1:] for v in rec)
     proven = _proven_decimal(sample) or _proven_decimal(Counter(bare_text(v) for rec in later for v in rec))
-    return proven or _decimal_vote(sample)
+    if proven:
+        return proven, None
+    if delimiter == ",":
+        mark = "."  # a decimal comma there needs quotes on every number: only values that prove it tell it
+    elif delimiter == ";":
+        # Excel separates with ";" exactly where the comma is the decimal mark: "384.172" there is 384172.
+        mark = ","
+    else:
+        mark = _decimal_vote(sample)
+    # "1.500" is 1500 or 1.5: say which was taken. Not for "1,500" in a comma-separated file: only a writer
+    # grouping thousands quotes a comma into a number there, the US way.
+    shapes = (_GROUPED_POINT,) if delimiter == "," else (_GROUPED_POINT, _GROUPED_COMMA)
+    return mark, next((v for v in sample if any(shape.match(v) for shape in shapes)), None)
+
+
+def _reading(value: str, mark: str) -> str:
+    other = "." if mark == "," else ","
+    return f"{float(value.replace(other, '').replace(mark, '.')):g}"
+
+
+def decimal_note(value: str, mark: str) -> str:
+    """The warning for a value that reads two ways ("1.500": 1500 or 1.5), naming the way it was read."""
+    other = "." if mark == "," else ","
+    return (f"numbers like {value!r} read two ways and nothing in the file tells which: read as "
+            f"{_reading(value, mark)} (decimal {'comma' if mark == ',' else 'point'}); --decimal {other}, or the "
+            f"card's decimal mark, reads them as {_reading(value, other)}")
 
 
 _HEADER_VOTERS = 256
@@ -461,7 +489,12 @@ def sniff(
     dialect.quote = quote or detect_quote(text, dialect.delimiter)
     records = _records(text, dialect.delimiter, dialect.quote)
     later = islice(_iter_records(text, dialect.delimiter, dialect.quote), len(records), None)
-    dialect.decimal = decimal or detect_decimal(records, dialect.delimiter, later)
+    if decimal:
+        dialect.decimal = decimal
+    else:
+        dialect.decimal, undecided = _decimal(records, dialect.delimiter, later)
+        if undecided is not None:
+            dialect.warnings.append(decimal_note(undecided, dialect.decimal))
     if skip_lines is not None:
         dialect.preamble = skip_lines  # the user's: no look for a preamble
         records = records[skip_lines:]

@@ -121,9 +121,40 @@ def test_decimal_comma_proven_only_after_the_first_500_records(run_csv: Runner) 
 
 def test_without_proof_the_majority_still_decides(run_csv: Runner) -> None:
     # "1.500" and "2,000" read either way: nothing proves a mark, the old vote picks the point on the tie.
-    run = run_csv(b"a;b\n1.500;2,000\n", name="tie.csv")
+    run = run_csv(b"a\tb\n1.500\t2,000\n", name="tie.tsv")
 
     assert run.result.metrics["decimal"] == "."
+    assert run.data.to_pylist() == [{"a": 1.5, "b": 2000}]
+    assert any("'1.500' read two ways" in w and "read as 1.5 " in w and "--decimal ," in w
+               for w in run.result.warnings)
+
+
+def test_semicolon_files_group_thousands_with_points_unless_values_prove_otherwise(run_csv: Runner) -> None:
+    # Berlin's districts as the statistics office writes them: Excel puts ";" where the comma is the decimal
+    # mark, so "384.172" is 384172 people, not 384.172.
+    run = run_csv("Bezirk;Einwohner;Fläche\nMitte;384.172;39\nPankow;410.716;103\n".encode(), name="berlin.csv")
+
+    assert run.result.metrics["decimal"] == ","
+    assert _column(run.data, "Einwohner") == [384172, 410716]
+    assert any("'384.172' read two ways" in w and "read as 384172" in w and "reads them as 384.172" in w
+               for w in run.result.warnings)
+    proven = run_csv(b"name;price;qty\nnut;0.25;1.500\nbolt;1.10;2.000\n", name="proven.csv")
+    assert proven.result.metrics["decimal"] == "."  # "0.25" proves the point: "1.500" is one and a half
+    assert _column(proven.data, "qty") == [1.5, 2.0]
+
+
+def test_a_comma_separated_file_with_quoted_decimal_commas(run_csv: Runner) -> None:
+    # PayPal's German export: every field quoted, amounts with a decimal comma.
+    rows = ['"Datum","Name","Brutto","Guthaben"', '"01.02.2024","Max","1.149,00","2.528,05"',
+            '"15.02.2024","Zoë","-49,99","2.479,66"']
+    run = run_csv(("\ufeff" + "\n".join(rows) + "\n").encode(), name="paypal.csv")
+
+    assert run.result.metrics["decimal"] == ","
+    assert _column(run.data, "Brutto") == [1149.0, -49.99]
+    assert not any("read two ways" in w for w in run.result.warnings)
+    us = run_csv(b'item,qty\nnut,"1,500"\nbolt,"2,250"\n', name="us.csv")
+    assert us.result.metrics["decimal"] == "." and _column(us.data, "qty") == [1500, 2250]
+    assert not any("read two ways" in w for w in us.result.warnings)  # the US way: nothing to say
 
 
 # ------------------------------------------------------------------------------------------- encoding
