@@ -529,6 +529,7 @@ def sniff(
 
 # Lines of title and metadata above a table: bank statements and report exports write a handful.
 _PREAMBLE_LINES = 30
+_DATEV_FORMATS = ("EXTF", "DTVF")  # the first field of a DATEV export (German bookkeeping's exchange format)
 
 
 def _preamble(records: list[list[str]], fmt: NumberFormat) -> int:
@@ -539,11 +540,16 @@ def _preamble(records: list[list[str]], fmt: NumberFormat) -> int:
     and only if it reads as one (names over typed values, :func:`detect_header`). A header that names only a
     few of its columns over rows of numbers is therefore still the header.
     """
+    if len(records) > 2 and records[0] and records[0][0].strip() in _DATEV_FORMATS:
+        return 1  # DATEV's format record ("EXTF";700;21;"Buchungsstapel";…), as wide as it likes, then the header
     filled = [sum(1 for v in r if v.strip()) for r in records]
     rows = [len(r) for r, n in zip(records, filled, strict=True) if n]
     if len(rows) < 3:
         return 0
-    width = Counter(rows).most_common(1)[0][0]
+    # The table's width: the widest that more than one record has. A statement of two bookings has fewer
+    # table records than "Account:;DE12…" lines above them, so the most common width would be the preamble's.
+    counts = Counter(rows)
+    width = max((w for w, n in counts.items() if n > 1), default=counts.most_common(1)[0][0])
     if width < 2:
         return 0
     for i, n in enumerate(filled[: _PREAMBLE_LINES + 1]):

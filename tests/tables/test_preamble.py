@@ -31,6 +31,33 @@ def test_a_bank_statement_with_account_lines_above_the_header(run_csv):
     assert run.result.metrics["rejected_rows"] == 0
 
 
+def test_a_statement_with_fewer_bookings_than_account_lines(run_csv):
+    # DKB's layout: five "Kontonummer:";"…"; lines and one booking. The account lines are the most common
+    # width, which made them the table and sent the header and the booking to the rejects.
+    lines = ['"Kontonummer:";"DE12345678901234567890 / Girokonto";', "", '"Von:";"01.03.2024";',
+             '"Bis:";"31.03.2024";', '"Kontostand vom 31.03.2024:";"1.234,56 EUR";', "",
+             '"Buchungstag";"Wertstellung";"Buchungstext";"Betrag (EUR)";"Gläubiger-ID";',
+             '"01.03.2024";"01.03.2024";"Lastschrift";"-1,50";"";']
+    run = run_csv(("\n".join(lines) + "\n").encode("cp1252"), name="dkb.csv")
+    assert run.data.column_names[:4] == ["Buchungstag", "Wertstellung", "Buchungstext", "Betrag (EUR)"]
+    assert run.data.slice(0, 1).to_pylist()[0]["Betrag (EUR)"] == -1.5
+    assert run.data.column("Buchungstag").to_pylist() == [dt.date(2024, 3, 1)]
+    assert run.result.metrics["rejected_rows"] == 0
+    assert any("6 line(s) above the header were skipped" in w for w in run.result.warnings)
+
+
+def test_a_datev_export_skips_its_format_record(run_csv):
+    # The "EXTF" record is wider than the table; DATEV's own documents put it above the header.
+    meta = '"EXTF";700;21;"Buchungsstapel";13;20240130140440439;;"RE";"";"";29098;55003;20240101;4;20240101;;;;;;;;'
+    lines = [meta, "Umsatz (ohne Soll/Haben-Kz);Soll/Haben-Kennzeichen;WKZ Umsatz;Konto;Belegdatum;Buchungstext",
+             '1.234,56;"S";"EUR";8400;0101;"Müller GmbH"', '89,90;"H";"EUR";1200;0201;"Bürobedarf"']
+    run = run_csv(("\r\n".join(lines) + "\r\n").encode("cp1252"), name="EXTF_Buchungsstapel.csv")
+    assert run.data.column_names[0] == "Umsatz (ohne Soll/Haben-Kz)"
+    assert run.data.column("Umsatz (ohne Soll/Haben-Kz)").to_pylist() == [1234.56, 89.9]
+    assert run.data.column("Belegdatum").to_pylist() == ["0101", "0201"]  # DDMM, leading zero: text
+    assert run.result.metrics["skip_lines"] == 1
+
+
 def test_title_rows_padded_to_the_full_width_by_excel(run_csv):
     run = run_csv(b"Sales report Q1;;;\n;;;\nshop;day;items;total\nNorth;2024-01-02;3;12.50\nSouth;2024-01-03;1;7.25\n")
     assert run.data.column_names == ["shop", "day", "items", "total"]
