@@ -21,7 +21,11 @@ import pyarrow.compute as pc
 PERCENT = "%"
 # Symbols first, then ISO codes: the currencies of the exports people receive. A code needs no space of its
 # own ("EUR 12,50", "12,50 EUR" and "12,50EUR" all occur).
-CURRENCIES = ("$", "€", "£", "¥", "₹", "CHF", "EUR", "USD", "GBP")
+CURRENCIES = (
+    "$", "€", "£", "¥", "₹", "₽", "₺", "₩", "₪", "zł", "Kč", "kr", "Ft",
+    "CHF", "EUR", "USD", "GBP", "PLN", "CZK", "HUF", "SEK", "NOK", "DKK", "JPY", "CNY", "CAD", "AUD", "NZD",
+    "INR", "RUB", "TRY", "ZAR", "BRL", "MXN",
+)
 UNITS = (*CURRENCIES, PERCENT)
 # Non-breaking spaces sit between number and symbol in French and German exports ("12,50 €").
 _SPACES = ("\u00a0", "\u202f")

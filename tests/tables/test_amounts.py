@@ -71,6 +71,14 @@ def test_iso_codes_and_non_breaking_spaces(run_csv):
     assert [run.columns[n]["unit"] for n in "abc"] == ["EUR", "CHF", "€"]
 
 
+def test_central_european_and_nordic_currencies(run_csv):
+    # mBank (Poland), a Czech shop, a Swedish bank: the code or the local symbol after the amount.
+    run = run_csv("Kwota;Cena;Belopp;Ár\n-23,47 PLN;1 299,00 Kč;-1 250,00 kr;12 990 Ft\n"
+                  "8 500,00 PLN;89,90 Kč;300,00 kr;990 Ft\n".encode("utf-8"), name="pl.csv")
+    assert run.data.to_pylist()[0] == {"Kwota": -23.47, "Cena": 1299.0, "Belopp": -1250.0, "Ár": 12990}
+    assert run.result.metrics["column_units"] == {"Kwota": "PLN", "Cena": "Kč", "Belopp": "kr", "Ár": "Ft"}
+
+
 def test_thousands_grouped_by_spaces_or_apostrophes(run_csv):
     # France and Scandinavia group by a (often non-breaking) space, Switzerland by an apostrophe.
     run = run_csv("Article;Prix;Qté;Réf\nCafé;1 234,56 €;1 200;12 34\nThé;12,50 €;3;5 6\n"
