@@ -7,6 +7,7 @@ the same answer whichever processor reads it.
 from __future__ import annotations
 
 import codecs
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -107,7 +108,78 @@ def guess_legacy_encoding(sample: bytes) -> str | None:
     for match in matches:
         if match.encoding in _JAPANESE and _kana_share(sample, match.encoding) > 0.05:
             return str(match.encoding)
-    return str(matches[0].encoding) if matches else None
+    picked = str(matches[0].encoding) if matches else None
+    if picked is not None and codecs.lookup(picked).name not in _SINGLE_BYTE and picked not in _SINGLE_BYTE:
+        return picked  # multi-byte (CJK): the detector's statistics are what tells those apart
+    # On a few hundred bytes it picks code pages nobody sends (mac_iceland, cp1125 for German; cp1252 for
+    # Polish), or none (short Turkish): among the code pages of the exports people receive, the one whose text
+    # reads most like words. Ties go to the detector's pick when it is one of those, else to the commoner.
+    candidates = [*_LEGACY]
+    if picked is not None:
+        candidates.insert(0, picked) if picked in _LEGACY else candidates.append(picked)
+    scored = [(_implausible(sample, enc), i, enc) for i, enc in enumerate(dict.fromkeys(candidates))]
+    bad, _, best = min(scored)
+    if picked is None and bad > 0.1 * sum(1 for b in sample if b > 127):
+        return None  # nothing reads it as text
+    return best
+
+
+# The legacy code pages exports are written in, most common first (ties go to the earlier one).
+_LEGACY = ("cp1252", "cp1250", "cp1251", "cp1257", "cp1254", "cp1253", "cp850", "cp852", "cp866", "koi8_r",
+           "mac_roman")
+_SINGLE_BYTE = {codecs.lookup(e).name for e in _LEGACY} | {
+    "latin_1", "iso8859_2", "iso8859_4", "iso8859_5", "iso8859_7", "iso8859_9", "iso8859_10", "iso8859_13",
+    "iso8859_15", "iso8859_16", "cp437", "cp775", "cp855", "cp1125", "cp1255", "cp1256", "cp1258", "mac_iceland",
+    "mac_latin2", "mac_turkish", "mac_cyrillic", "mac_greek", "koi8_u", "tis_620", "ptcp154", "kz1048", "hp_roman8",
+}
+
+
+def _implausible(sample: bytes, encoding: str) -> int:
+    """Characters that do not read like words in ``encoding``'s text: a symbol inside a word ("wp³ywy" is
+    Polish "wpływy" read as cp1252), a word mixing scripts, three accented Latin letters or symbols in a row
+    (Russian read as cp1252: "Ïðèâåò"), a control character. Undecodable bytes count too. Letters of another
+    script than Latin that are a few among many Latin ones ("Größe" read as cp1251 has one) count as well."""
+    text = sample.decode(encoding, errors="replace")
+    bad = text.count("\ufffd")
+    foreign = 0
+    for run in _NON_ASCII.finditer(text):
+        scripts = set()
+        for i in range(run.start(), run.end()):
+            ch = text[i]
+            if not ch.isalpha():
+                scripts.add("")
+                control = unicodedata.category(ch) in ("Cc", "Co", "Cn") or "\u2500" <= ch <= "\u25ff"
+                bad += control or _odd_symbol(text, i)
+                continue
+            own = _script(ch)
+            scripts.add(own)
+            foreign += own != "LATIN"
+            bad += ch in _NEVER or any(_script(text[j]) not in ("", own) for j in (i - 1, i + 1) if 0 <= j < len(text))
+        # Accents are one or two to a Latin word; a word of Cyrillic or Greek is all non-ASCII.
+        bad += run.end() - run.start() >= 3 and (len(scripts) > 1 or scripts <= {"", "LATIN"})
+    letters = sum(1 for ch in text if ch.isalpha())
+    return bad + (foreign if foreign < 0.3 * letters else 0)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# Letters only a misread writes: a hooked f and ligatures (German "ÄÖÜß" read as mac_roman is "ƒ÷‹ﬂ"); and
+# Icelandic's thorn and eth, which far more often are Turkish ş and ğ read as cp1252 ("Þiþli" is Şişli).
+_NEVER = set("ƒﬁﬂþÞðÐ")
+# Spacing accents and superscripts: Western text never writes one against a letter ("¯ywnoœæ" is Polish
+# "Żywność" read as cp1252, "¹" its "ą").
+_SPACING_MARKS = set("¯¨´¸¹²³¦¬ˆ˜¥")
+
+
+def _odd_symbol(text: str, i: int) -> bool:
+    """A symbol (not a letter) at ``text[i]`` where text does not put one: inside a word ("wp³ywy", "mo¿e":
+    Polish ł and ż read as cp1252), or a spacing accent touching a letter."""
+    before = i > 0 and text[i - 1].isalpha()
+    after = i < len(text) - 1 and text[i + 1].isalpha()
+    return (before and after) or (text[i] in _SPACING_MARKS and (before or after))
+
+
+def _script(ch: str) -> str:
+    return unicodedata.name(ch, "?").split(" ")[0] if ch.isalpha() else ""
 
 
 _JAPANESE = {"cp932", "shift_jis", "euc_jp", "euc_jis_2004", "shift_jis_2004", "iso2022_jp"}
@@ -126,7 +198,7 @@ def looks_western(sample: bytes) -> bool:
         return False
     run = 0
     seen = 0
-    for ch in text:
+    for i, ch in enumerate(text):
         if ord(ch) < 128:
             run = 0
             continue
@@ -134,7 +206,9 @@ def looks_western(sample: bytes) -> bool:
         run += 1
         if run >= 3 or not (ch.isalpha() or ch in _WESTERN_SYMBOLS):
             return False
-        if ch.isalpha() and "LATIN" not in unicodedata.name(ch, ""):
+        if not ch.isalpha() and _odd_symbol(text, i):
+            return False
+        if ch.isalpha() and ("LATIN" not in unicodedata.name(ch, "") or ch in _NEVER):
             return False
     return seen > 0
 

@@ -74,7 +74,7 @@ def test_iso_codes_and_non_breaking_spaces(run_csv):
 def test_central_european_and_nordic_currencies(run_csv):
     # mBank (Poland), a Czech shop, a Swedish bank: the code or the local symbol after the amount.
     run = run_csv("Kwota;Cena;Belopp;Ár\n-23,47 PLN;1 299,00 Kč;-1 250,00 kr;12 990 Ft\n"
-                  "8 500,00 PLN;89,90 Kč;300,00 kr;990 Ft\n".encode("utf-8"), name="pl.csv")
+                  "8 500,00 PLN;89,90 Kč;300,00 kr;990 Ft\n".encode(), name="pl.csv")
     assert run.data.to_pylist()[0] == {"Kwota": -23.47, "Cena": 1299.0, "Belopp": -1250.0, "Ár": 12990}
     assert run.result.metrics["column_units"] == {"Kwota": "PLN", "Cena": "Kč", "Belopp": "kr", "Ár": "Ft"}
 

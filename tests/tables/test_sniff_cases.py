@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
+import pytest
 
 if TYPE_CHECKING:  # pytest loads conftest itself; importing it at run time would load it a second time
     from tests.tables.conftest import Runner
@@ -179,6 +180,24 @@ def test_three_rows_utf8_then_cp1252(run_csv: Runner) -> None:
     assert _column(run.data, "name") == ["José", "Renée"]
     assert _column(run.data, "id") == [1, 2]
     assert any("the encoding changes part-way" in w for w in run.result.warnings)
+
+
+@pytest.mark.parametrize(("text", "encoding"), [
+    # A short German export: the detector alone said mac_iceland ("ƒ÷Ðþ") or cp1125.
+    ("Datum;Text;Betrag\n01.02.2024;Sonderzeichen ÄÖÜß €;-99,90\n02.02.2024;Größe;10,00\n", "cp1252"),
+    # mBank: Polish read as cp1252 ("¯ywnoœæ") while every letter was a Latin one.
+    ("Data;Opis;Kategoria;Kwota\n" + "2024-03-01;ZAKUP ŻABKA;Żywność;-1,47\n" * 20, "cp1250"),
+    ("Data;Opis;Kwota\n2024-03-02;Opłata za kartę;-7,00\n2024-03-03;Wpływy Łódź;8 500,00\n", "cp1250"),
+    ("Дата;Описание;Сумма\n01.03.2024;Оплата услуг связи;-450,00\n02.03.2024;Зарплата;85000,00\n", "cp1251"),
+    ("Datum;Popis;Částka\n01.03.2024;Příliš žluťoučký kůň;-1 299,00\n", "cp1250"),
+    ("Fecha;Concepto;Importe\n01/03/2024;Señor Muñoz, ¿año?;12,50\n", "cp1252"),
+])
+def test_short_legacy_exports_read_in_their_code_page(run_csv: Runner, text: str, encoding: str) -> None:
+    run = run_csv(text.encode(encoding), name="export.csv")
+    assert run.result.metrics["encoding"] == encoding
+    header, *rows = [line.split(";") for line in text.splitlines()]
+    assert run.data.column_names == header
+    assert _column(run.data, header[1]) == [r[1] for r in rows]
 
 
 def test_plain_cp1252_file_is_still_read_as_cp1252(run_csv: Runner) -> None:
