@@ -40,7 +40,6 @@ from jobs.processors.base import (
     ProcessResult,
     ProgressCallback,
 )
-from jobs.tables.footer import REASON as TOTALS_REASON
 from jobs.tables.footer import Footer, set_aside
 from jobs.tables.infer import (
     ARROW_TYPES,
@@ -293,10 +292,10 @@ def process(
 def _set_aside(footer: Footer, rejects: Rejects, rows: int, lines: int, stem: str) -> str:
     """The totals lines below the table into the rejects, after the ``rows`` data rows of the file (that end
     on line ``lines``); the warning that says so."""
-    for after, text in footer.lines:
+    for i, (after, text) in enumerate(footer.lines):
         rows += 1
-        rejects.add(lines + 1 + after, rows, text, TOTALS_REASON)
-    return set_aside(len(footer.lines), footer.lines[0][1], f"{stem}_rejects.parquet")
+        rejects.add(lines + 1 + after, rows, text, footer.reason(i))
+    return set_aside(len(footer.lines), footer.lines[0][1], f"{stem}_rejects.parquet", footer.notes)
 
 
 def _is_utf8(dialect: Dialect) -> bool:

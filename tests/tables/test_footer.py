@@ -40,6 +40,35 @@ def test_keep_totals_reads_them_as_rows(run_csv):
     assert run.summary["rejected_rows"] == 0 and run.result.warnings == []
 
 
+def test_notes_below_the_totals_go_with_them(run_csv):
+    # QuickBooks ends with its report basis, a German ERP with who made the export: below the total, which
+    # stayed a row (the dates turned to text and the total was added into the sum).
+    quickbooks = ('"Date","Num","Name","Amount"\n"02/03/2024","","Home Depot","-$89.47"\n'
+                  '"03/28/2024","1002","O\'Brien Co.","$12,400.50"\n"Total","","","$12,311.03"\n\n\n'
+                  '"Cash Basis Monday, April 1, 2024 09:15 AM GMT-04:00"\n')
+    run = run_csv(quickbooks.encode(), name="qb.csv")
+    assert run.data.schema.field("Date").type == pa.date32()
+    assert run.data.column("Amount").to_pylist() == [-89.47, 12400.5]
+    assert [(r["line"], r["reason"]) for r in _rejects(run)] == [
+        (4, "a totals line below the table, not a row of data"),
+        (7, "a note below the table's totals, not a row of data")]
+    assert any(w.startswith("1 totals line(s) and 1 note(s) below them at the end") for w in run.result.warnings)
+    erp = run_csv("Datum;Beleg;Betrag\n31.01.2024;R-1;1.234,56\n15.02.2024;R-2;-99,90\nSumme;;1.134,66\n\n"
+                  "Erstellt am 02.03.2024 von Buchhaltung\n".encode("cp1252"), name="erp.csv")
+    assert erp.data.column("Datum").to_pylist() == [dt.date(2024, 1, 31), dt.date(2024, 2, 15)]
+    assert erp.summary["rejected_rows"] == 2
+
+
+def test_tax_lines_between_subtotal_and_total(run_csv):
+    run = run_csv(b"Datum;Kunde;Betrag\n31.01.2024;Meier;100,00\n15.02.2024;Schulz;50,50\nZwischensumme;;150,50\n"
+                  b"MwSt 19%;;28,60\nGesamtsumme;;179,10\n", name="rechnung.csv")
+    assert run.data.column("Kunde").to_pylist() == ["Meier", "Schulz"]
+    assert [r["raw"] for r in _rejects(run)] == ["Zwischensumme;;150,50", "MwSt 19%;;28,60", "Gesamtsumme;;179,10"]
+    french = run_csv(b"date;client;montant\n31/01/2024;Dupont;100,00\nTotal HT;;100,00\nTVA 20 %;;20,00\n"
+                     b"Total TTC;;120,00\n", name="facture.csv")
+    assert french.data.num_rows == 1 and french.summary["rejected_rows"] == 3
+
+
 def test_what_is_not_a_totals_line_stays_a_row(run_csv):
     # "Total" inside the table, a product called "Total Care", a quoted value whose last line says Total, a
     # header with a totals line and no data, and a label with a value before it.
@@ -49,6 +78,9 @@ def test_what_is_not_a_totals_line_stays_a_row(run_csv):
         (b'name,note\nBob,"first\nTotal"\n', 1),
         (b"name,qty\nTotal,3\n", 1),
         (b"id,label,qty\n1,a,2\n7,Total,3\n", 2),
+        # A tax line that ends a table of tax codes (no total above it), a product whose name starts "Total".
+        (b"code,rate\nS,19\nVAT 7%,7\n", 2),
+        (b"name,qty\nBob,1\nTotal Car Wash,3\n", 2),
     ]:
         run = run_csv(text)
         assert run.data.num_rows == rows, text
