@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import islice, pairwise
 from pathlib import Path
 
 import pyarrow as pa
@@ -394,6 +394,8 @@ def detect_header(records: list[list[str]], fmt: NumberFormat) -> bool:
     first, rest = records[0], [r for r in records[1:] if len(r) == len(records[0])]
     if not rest:
         return True
+    if _years_as_names(first, rest):
+        return True
     votes_for = votes_against = 0
     # Columns spread over the row vote; a few hundred settle the question as well as 5,000 would.
     step = max(1, len(first) // _HEADER_VOTERS)
@@ -416,6 +418,23 @@ def detect_header(records: list[list[str]], fmt: NumberFormat) -> bool:
     # A repeated or empty name is no proof of data: exports write "name,name" and ",". Decide from the shape
     # of the values instead, which tells "name,name,city" over "Ann,Lee,Paris" from "Ann,Ann,Paris".
     return _shape_votes(first, rest, step) > 0
+
+
+_YEAR = re.compile(r"^(19|20)[0-9]{2}$")
+
+
+def _years_as_names(first: list[str], rest: list[list[str]]) -> bool:
+    """A comparison's header: "Region;2022;2023;2024" over amounts. The years are numbers over numbers, which
+    vote against a header; but years that differ and increase (or decrease) by one, over columns that are no
+    years, name them."""
+    years = [(i, int(v)) for i, v in enumerate(first) if _YEAR.match(v.strip())]
+    if len(years) < 2:
+        return False
+    steps = {b - a for (_, a), (_, b) in pairwise(years)}
+    if steps not in ({1}, {-1}):
+        return False
+    below = [r[i].strip() for i, _ in years for r in rest if r[i].strip()]
+    return bool(below) and sum(1 for v in below if _YEAR.match(v)) * 2 < len(below)
 
 
 def _shape(value: str) -> str:

@@ -221,3 +221,12 @@ def test_cp1252_header_over_utf8_rows_is_recovered_and_reported(run_csv: Runner)
         "the header is not valid UTF-8 (the encoding changes part-way); its names were read as cp1252"
         in run.result.warnings
     )
+
+
+def test_years_name_the_columns_of_a_comparison(run_csv: Runner) -> None:
+    # Numbers over numbers vote against a header; consecutive years over amounts name them.
+    run = run_csv(b"Region;2022;2023;2024\nNorth;100;110;120\nSouth;90;95;99\n", name="years.csv")
+    assert run.data.column_names == ["Region", "2022", "2023", "2024"]
+    assert _column(run.data, "2023") == [110, 95]
+    data = run_csv(b"2021,2022\n2023,2024\n2025,2026\n", name="years_below.csv")  # years all the way down
+    assert data.data.num_rows == 3
