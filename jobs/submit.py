@@ -36,8 +36,8 @@ def iter_inputs(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if name.startswith("."):
-                        continue
+                    if name.startswith((".", "~$")):
+                        continue  # hidden files, and the lock files Office keeps beside an open document
                     child = Path(root) / name
                     yield child, registry.is_supported(child)
         else:

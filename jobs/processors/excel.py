@@ -8,9 +8,13 @@ ranges, formulas without cached values). calamine already applies the workbook's
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import replace
+from itertools import takewhile
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -20,7 +24,7 @@ import pyarrow.compute as pc
 
 from jobs.outputs import part_suffixes
 from jobs.processors.base import ProcessingError, ProcessOptions, ProcessResult, ProgressCallback
-from jobs.tables.footer import MAX_LINES, is_total_row, set_aside
+from jobs.tables.footer import MAX_LINES, MAX_NOTES, NOTE_REASON, is_note_row, is_tax_row, is_total_row, set_aside
 from jobs.tables.footer import REASON as TOTALS_REASON
 from jobs.tables.infer import (
     UNDECIDED,
@@ -35,7 +39,7 @@ from jobs.tables.infer import (
 from jobs.tables.names import unique_names
 from jobs.tables.rejects import Rejects
 from jobs.tables.report import Summary, write_data, write_side_outputs
-from jobs.tables.sniff import describe, detect_header, file_kind
+from jobs.tables.sniff import describe, detect_decimal, detect_header, file_kind
 from jobs.tables.threads import join_ticking, ticking
 from jobs.tables.xlsx_guard import SheetXml, WorkbookXml, check_cfb, check_zip
 from jobs.tables.xlsx_head import head_rows
@@ -59,7 +63,13 @@ def _stem(source: Path) -> str:
     return source.stem if source.suffix.lower() in _SUFFIXES else source.name
 
 
-def _open(source: Path) -> tuple[Any, WorkbookXml]:
+# The names each kind of workbook goes by: calamine picks its reader by the name when it knows the name.
+_NAMED = {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls",), "ods": (".ods",)}
+
+
+def _open(source: Path) -> tuple[Any, WorkbookXml, str | None]:
+    """The reader, what the guard saw, and the warning for a workbook named as another kind ("x.xls" that is
+    an xlsx: web apps send those)."""
     kind = _kind(source)
     if kind in ("xlsx", "ods"):
         info = check_zip(source, kind)
@@ -72,11 +82,16 @@ def _open(source: Path) -> tuple[Any, WorkbookXml]:
         raise ProcessingError(f"this is not a spreadsheet: it is {describe(kind)}")
     import fastexcel
 
+    suffix = source.suffix.lower()
+    misnamed = suffix not in _NAMED[kind]
     try:
-        reader = fastexcel.read_excel(source)
+        # From its bytes, calamine tells the kind by the content (a misnamed file is small: an export).
+        reader = fastexcel.read_excel(source.read_bytes() if misnamed else source)
     except Exception as exc:  # fastexcel's errors have no common base worth naming
         raise ProcessingError(_reader_message(exc)) from None
-    return reader, info
+    # Other names (".csv") are reported by the table dispatcher, which sent the file here.
+    warning = f"the file is named {source.suffix} but holds an .{kind} workbook; read as such"
+    return reader, info, warning if misnamed and suffix in _SUFFIXES else None
 
 
 def _reader_message(exc: Exception) -> str:
@@ -99,10 +114,10 @@ def _selected(names: list[str], wanted: Any) -> list[str]:
 def preview(source: Path, rows: int = 50) -> pa.Table:
     """The first rows of the first sheet, typed, straight from the source."""
     source = Path(source)
-    reader, info = _open(source)  # the guard's checks run first, whatever reads the rows
+    reader, info, _ = _open(source)  # the guard's checks run first, whatever reads the rows
     batch = _head(source, info, rows + HEAD_ROWS) if info.sheets else None  # title rows may sit above
     if batch is None:
-        batch = _read_sheet(reader, 0, rows + HEAD_ROWS, None)
+        batch = _read_sheet(reader, 0, rows + HEAD_ROWS, None)[0]
     table = _shape(batch).table
     table = table.slice(0, rows) if table is not None else None
     return table if table is not None else pa.table({})
@@ -129,16 +144,17 @@ def _head(source: Path, info: WorkbookXml, rows: int) -> pa.RecordBatch | None:
 def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -> ProcessResult:
     started = time.monotonic()
     source = Path(source)
-    reader, info = _open(source)
+    reader, info, misnamed = _open(source)
     names = list(reader.sheet_names)
     selected = _selected(names, options.get("sheet"))
     declared = [info.sheets.get(n) for n in selected]
     total = sum(_declared_rows(d) for d in declared) or 1
-    warnings: list[str] = []
+    warnings: list[str] = [misnamed] if misnamed else []
     written: list[dict[str, Any]] = []
     done = 0
     order = options.date_order()
     fmt = NumberFormat(date_order=order)
+    decimal = options.get("decimal")
     suffixes = dict(zip(selected, part_suffixes(selected), strict=True))
     with options.outputs(_stem(source)) as outs:
         for name in selected:
@@ -146,21 +162,19 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
             def tick() -> None:  # a cancel check in steps that take seconds on a wide sheet
                 progress(done, max(total, done))
 
-            sheet = _read_sheet(reader, names.index(name), None, tick)
-            table, skipped, renamed, found_order, units, totals = _shape(
-                sheet, tick, fmt, bool(options.get("keep_totals", False)))
+            sheet, errors = _read_sheet(reader, names.index(name), None, tick)
+            shaped = _shape(sheet, tick, fmt, bool(options.get("keep_totals", False)), decimal)
+            table, totals, footnotes = shaped.table, shaped.totals, shaped.footnotes
             if table is None or table.num_rows == 0:
                 warnings.append(f"sheet '{name}' is empty; no file was written for it")
                 continue
             suffix = suffixes[name]
-            rejects = _totals_rejects(totals)
-            sheet_warnings = [f"sheet '{name}': {w}" for w in renamed] + _sheet_notes(
-                name, skipped, info.sheets.get(name)
+            rejects = _totals_rejects(totals, footnotes)
+            sheet_warnings = [f"sheet '{name}': {w}" for w in shaped.notes] + _sheet_notes(
+                name, shaped.skipped, info.sheets.get(name), errors
             )
             if totals:
-                sheet_warnings.append(
-                    f"sheet '{name}': " + set_aside(len(totals), totals[0][1], f"{outs.stem}{suffix}_rejects.parquet")
-                )
+                sheet_warnings.append(f"sheet '{name}': " + _set_aside(totals, footnotes, f"{outs.stem}{suffix}"))
             warnings.extend(sheet_warnings)
             data_path = outs.path(f"{suffix}.parquet")
             base = done
@@ -179,15 +193,17 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
                 started=started,
                 sheet=name,
                 header=True,
-                date_order=found_order or order,
+                decimal=shaped.decimal,
+                date_order=shaped.date_order or order,
                 sheets=names,
                 warnings=sheet_warnings,
-                units=units,
+                units=shaped.units,
             )
             write_side_outputs(outs, suffix, outcome, summary, rejects, tick)
             written.append(
                 {"sheet": name, "rows": outcome.rows, "columns": table.num_columns, "column_names": table.column_names,
-                 "date_order": summary.date_order, "column_units": units, "rejected_rows": len(totals)}
+                 "date_order": summary.date_order, "column_units": shaped.units, "decimal": shaped.decimal,
+                 "totals": len(totals), "rejected_rows": len(totals) + len(footnotes)}
             )
         if not written:
             raise ProcessingError("the workbook holds no data: every selected sheet is empty")
@@ -203,11 +219,11 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
         "encoding": None,
         "delimiter": None,
         "header": True,
-        "decimal": None,
+        "decimal": next((w["decimal"] for w in written if w["decimal"]), None),
         "date_order": next((w["date_order"] for w in written if w["date_order"]), order),
         "date1904": info.date1904,
         "rejected_rows": sum(w["rejected_rows"] for w in written),
-        "totals": sum(w["rejected_rows"] for w in written),  # the only rows a sheet sets aside
+        "totals": sum(w["totals"] for w in written),
     }
     return ProcessResult(outputs=committed, warnings=warnings, metrics=metrics)
 
@@ -219,7 +235,7 @@ def _declared_rows(sheet: SheetXml | None) -> int:
     return int(digits[-1]) if digits else 0
 
 
-def _sheet_notes(name: str, skipped: list[str], xml: SheetXml | None) -> list[str]:
+def _sheet_notes(name: str, skipped: list[str], xml: SheetXml | None, errors: list[str]) -> list[str]:
     notes = []
     if skipped:
         notes.append(f"sheet '{name}': {len(skipped)} row(s) above the header were skipped (a title: {skipped[0]!r})")
@@ -234,11 +250,15 @@ def _sheet_notes(name: str, skipped: list[str], xml: SheetXml | None) -> list[st
             f"sheet '{name}' has {xml.uncached_formulas} formula cell(s) without a saved result; they are empty "
             "here (open and save the file in Excel to store the results)"
         )
+    if errors:
+        kinds = ", ".join(dict.fromkeys(errors))
+        notes.append(f"sheet '{name}': {len(errors)} cell(s) hold Excel errors ({kinds}); they are empty here")
     return notes
 
 
-def _read_sheet(reader: Any, idx: int, n_rows: int | None, tick: Any) -> pa.RecordBatch:
-    """One sheet as text cells (calamine renders numbers shortest-exact, dates as ISO).
+def _read_sheet(reader: Any, idx: int, n_rows: int | None, tick: Any) -> tuple[pa.RecordBatch, list[str]]:
+    """One sheet as text cells (calamine renders numbers shortest-exact, dates as ISO), and the Excel errors its
+    error cells hold ("#DIV/0!"), in sheet order: fastexcel reads those as empty and lists them at no cost.
 
     calamine parses the whole sheet on every load, so the sheet is loaded once. ``tick`` (the progress callback,
     which raises on a cancel) is called every TICK_SECONDS while fastexcel works in a helper thread (it parses a
@@ -249,7 +269,8 @@ def _read_sheet(reader: Any, idx: int, n_rows: int | None, tick: Any) -> pa.Reco
 
     def load() -> None:
         try:
-            result["batch"] = reader.load_sheet(idx, header_row=None, dtypes="string", n_rows=n_rows).to_arrow()
+            sheet = reader.load_sheet(idx, header_row=None, dtypes="string", n_rows=n_rows)
+            result["batch"], result["errors"] = sheet.to_arrow_with_errors()
         except Exception as exc:  # handed to the caller's thread
             result["error"] = exc
 
@@ -259,7 +280,23 @@ def _read_sheet(reader: Any, idx: int, n_rows: int | None, tick: Any) -> pa.Reco
     if "error" in result:
         raise ProcessingError(_reader_message(result["error"])) from None
     batch: pa.RecordBatch = result["batch"]
-    return batch
+    return batch, _excel_errors(result["errors"])
+
+
+# calamine's names for Excel's error values (CellErrorType), as Excel shows them.
+_EXCEL_ERRORS = {"Div0": "#DIV/0!", "NA": "#N/A", "Name": "#NAME?", "Null": "#NULL!", "Num": "#NUM!",
+                 "Ref": "#REF!", "Value": "#VALUE!", "GettingData": "#GETTING_DATA"}
+
+
+def _excel_errors(errors: Any) -> list[str]:
+    """The error values among the cells fastexcel could not read as text, in sheet order (None: there are none)."""
+    if errors is None:
+        return []
+    found = []
+    for error in sorted(errors.errors, key=lambda e: e.position):
+        if m := re.search(r"Error\((\w+)\)", error.detail):
+            found.append(_EXCEL_ERRORS.get(m.group(1), m.group(1)))
+    return found
 
 
 class Shaped(NamedTuple):
@@ -269,71 +306,125 @@ class Shaped(NamedTuple):
     date_order: str | None  # of the regional dates ("dmy", "mdy"), None if there are none
     units: dict[str, str]  # column → what its amounts were written with ("$", "%")
     totals: list[tuple[int, str]]  # (data row, the row's cells) of the totals rows cut from the end
+    footnotes: list[tuple[int, str]]  # the same of the notes below the totals ("* Amounts in EUR")
+    decimal: str | None  # the decimal mark text numbers were read with, when not the point
 
 
 def _shape(
     batch: pa.RecordBatch, tick: Callable[[], None] | None = None, fmt: NumberFormat | None = None,
-    keep_totals: bool = False,
+    keep_totals: bool = False, decimal: str | None = None,
 ) -> Shaped:
     """Text cells → a typed table; also the title rows skipped above the header and the notes on columns.
 
     Typed here by the same inference as CSV: one set of rules for both.
     """
     if batch.num_rows == 0 or batch.num_columns == 0:
-        return Shaped(None, [], [], None, {}, [])
+        return Shaped(None, [], [], None, {}, [], [], None)
     head = batch.slice(0, HEAD_ROWS)
     grid = [["" if v is None else str(v) for v in row.values()] for row in head.to_pylist()]
     start, header = _find_header(grid)
     skipped = [" ".join(v for v in row if v) for row in grid[:start] if any(row)]
     if header:
-        names, renamed = unique_names(grid[start])
+        names, renamed = unique_names([re.sub(_MIDNIGHT_CELL, r"\1", v) for v in grid[start]])  # dates as names
     else:
         names, renamed = [f"column_{i + 1}" for i in range(batch.num_columns)], []
-    body, totals = batch.slice(start + int(header)), []
+    body, totals, footnotes = batch.slice(start + int(header)), [], []
     if not keep_totals:
-        body, totals = _cut_totals(body)
-    typed = [_typed(col, fmt or NumberFormat()) for col in ticking(body.columns, tick)]
-    columns = [c for c, _ in typed]
-    kinds = [k for _, k in typed]
-    notes = [undecided_dates(n, first_value(col.cast(pa.string())))
+        body, totals, footnotes = _cut_totals(body)
+    columns, kinds, mark = _type_columns(body.columns, fmt or NumberFormat(), decimal, tick)
+    notes = [undecided_dates(n, _example(col))
              for n, col, k in zip(names, body.columns, kinds, strict=True) if k in UNDECIDED]
     fields = [pa.field(n, c.type, nullable=True) for n, c in zip(names, columns, strict=True)]
     table = pa.Table.from_arrays(columns, schema=pa.schema(fields))
     units = {n: u for n, k in zip(names, kinds, strict=True) if (u := unit(k)) is not None}
-    return Shaped(_drop_empty_tail(table), skipped, renamed + notes, date_order(kinds), units, totals)
+    return Shaped(_drop_empty_tail(table), skipped, renamed + notes, date_order(kinds), units, totals, footnotes,
+                  mark)
 
 
-def _totals_rejects(totals: list[tuple[int, str]]) -> Rejects | None:
+def _totals_rejects(totals: list[tuple[int, str]], footnotes: list[tuple[int, str]]) -> Rejects | None:
     if not totals:
         return None
     rejects = Rejects()
     for row, text in totals:
         rejects.add(None, row, text, TOTALS_REASON)
+    for row, text in footnotes:
+        rejects.add(None, row, text, NOTE_REASON)
     return rejects
 
 
-def _cut_totals(body: pa.RecordBatch) -> tuple[pa.RecordBatch, list[tuple[int, str]]]:
-    """The body without the totals rows at its end ("Total", "Summe": see jobs/tables/footer.py), and those rows
-    as (data row, cells joined by tabs). Blank rows between them and the table go too."""
+def _set_aside(totals: list[tuple[int, str]], footnotes: list[tuple[int, str]], stem: str) -> str:
+    return set_aside(len(totals) + len(footnotes), totals[0][1], f"{stem}_rejects.parquet", len(footnotes))
+
+
+def _cut_totals(body: pa.RecordBatch) -> tuple[pa.RecordBatch, list[tuple[int, str]], list[tuple[int, str]]]:
+    """The body without the totals rows at its end ("Total", "Summe": see jobs/tables/footer.py) and the notes
+    below them ("* Amounts in EUR"), and those rows as (data row, cells joined by tabs). Blank rows between them
+    and the table go too; notes go only with totals (a last row of one text cell may be data)."""
     look = min(body.num_rows, 64)
     rows = [["" if v is None else str(v) for v in row.values()] for row in body.slice(body.num_rows - look).to_pylist()]
-    found: list[int] = []
-    end = len(rows)
-    for i in range(len(rows) - 1, -1, -1):
-        if not any(v.strip() for v in rows[i]):
-            continue
-        if len(found) == MAX_LINES or not is_total_row(rows[i]):
-            end = i + 1
-            break
-        found.append(i)
-    else:
-        end = 0
-    if not found or (end == 0 and look == body.num_rows):
-        return body, []  # no totals, or nothing but totals: the rows stay as they are
+    filled = [i for i, row in enumerate(rows) if any(v.strip() for v in row)]
+    notes = list(takewhile(lambda i: _is_footnote(rows[i]), reversed(filled)))[:MAX_NOTES]
+    above = filled[: len(filled) - len(notes)]
+    totals = list(takewhile(lambda i: is_total_row(rows[i]) or is_tax_row(rows[i]), reversed(above)))[:MAX_LINES]
+    while totals and not is_total_row(rows[totals[-1]]):
+        totals.pop()  # tax lines ("MwSt 19%") count only below a total: "Zwischensumme", "MwSt", "Gesamtsumme"
+    table = above[: len(above) - len(totals)]
+    if not totals or (not table and look == body.num_rows):
+        return body, [], []  # no totals, or nothing but totals: the rows stay as they are
     first = body.num_rows - look
-    cut = first + end
-    totals = [(first + i + 1, "\t".join(rows[i]).rstrip("\t")) for i in sorted(found)]
-    return body.slice(0, cut), totals
+    cut = first + (table[-1] + 1 if table else 0)
+    found = [[(first + i + 1, "\t".join(rows[i]).rstrip("\t")) for i in sorted(part)] for part in (totals, notes)]
+    return body.slice(0, cut), found[0], found[1]
+
+
+def _is_footnote(row: list[str]) -> bool:
+    """One text cell ("* Amounts in EUR, excl. VAT"), not a total, nor a number or date in a one-column table."""
+    values = [v for v in row if v.strip()]
+    return is_note_row(row) and chunk_kind(pa.array(values, pa.string()), NumberFormat()) == "string"
+
+
+def _type_columns(
+    columns: list[pa.Array], fmt: NumberFormat, decimal: str | None, tick: Callable[[], None] | None
+) -> tuple[list[pa.Array], list[str], str | None]:
+    """Each column typed, their kinds, and the decimal mark text numbers were read with when not the point.
+
+    Number cells come as "1234.5" whatever the workbook's locale, so a column is read with the point first. A
+    column that does not read so ("1.234,56" typed as text) is read again with the sheet's mark: the user's, or
+    what the values of such columns prove, as in CSV files. The user's comma comes first for a column that holds
+    a comma, which number cells never do ("1,250" is 1.25 then, not 1250).
+    """
+    point, comma = replace(fmt, decimal="."), replace(fmt, decimal=",")
+    typed: list[tuple[pa.Array, str]] = []
+    used = None
+    for col in ticking(columns, tick):
+        if decimal == "," and pc.any(pc.match_substring(col.cast(pa.string()), ",")).as_py():
+            arr, kind = _typed(col, comma)
+            if kind != "string":
+                typed.append((arr, kind))
+                used = ","
+                continue
+        typed.append(_typed(col, point))
+    text = [i for i, (_, kind) in enumerate(typed) if kind == "string"]
+    if text and decimal is None and _text_decimal([columns[i] for i in text]) == ",":
+        for i in text:
+            arr, kind = _typed(columns[i], comma)
+            if kind != "string":
+                typed[i] = (arr, kind)
+                used = ","
+    return [arr for arr, _ in typed], [kind for _, kind in typed], used
+
+
+_DECIMAL_SAMPLE = 10_000  # rows of each text column that vote on the decimal mark
+
+
+def _text_decimal(columns: list[pa.Array]) -> str:
+    """The decimal mark of the values of text columns, by the rules for CSV files (one record of them all)."""
+    values = []
+    for col in columns:
+        sample = col.slice(0, _DECIMAL_SAMPLE).cast(pa.string())
+        # Only a value with a mark between digits can tell it: names and codes are left out before Python sees them.
+        values += pc.unique(sample.filter(pc.match_substring_regex(sample, "[0-9][.,][0-9]"))).to_pylist()
+    return detect_decimal([[], values], "\t")  # the first record is a header's place; a tab: not a comma
 
 
 def _typed(arr: pa.Array, fmt: NumberFormat) -> tuple[pa.Array, str]:
@@ -341,12 +432,56 @@ def _typed(arr: pa.Array, fmt: NumberFormat) -> tuple[pa.Array, str]:
     dates."""
     text = pc.fill_null(arr.cast(pa.string()), "")
     kind = chunk_kind(text, fmt)
+    if kind == "string":
+        return _dates_among_text(text, fmt) or (convert(_without_midnight(text), "string"), "string")
     typed = convert(text, "string" if kind == "null" else kind, fmt)
     if kind == "timestamp":
-        micros = pc.drop_null(typed).cast(pa.int64()).to_numpy(zero_copy_only=False)
-        if len(micros) and np.all(micros % 86_400_000_000 == 0):
-            return typed.cast(pa.date32()), "date"
+        return _midnight_dates(typed, kind)
     return typed, kind
+
+
+# How calamine renders a date cell, and a date cell at midnight (a date: nobody typed that time).
+_DATE_CELL = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?: [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?)?$"
+_MIDNIGHT_CELL = r"^([0-9]{4}-[0-9]{2}-[0-9]{2}) 00:00:00$"
+
+
+def _dates_among_text(text: pa.Array, fmt: NumberFormat) -> tuple[pa.Array, str] | None:
+    """Date cells among dates typed as text ("05.03.2024"): one date column, the text read in the order its
+    values tell (or the user's). None when the text cells are no regional dates; text (with the undecided kind,
+    which a note reports) when their order cannot be told."""
+    cells = pc.match_substring_regex(text, _DATE_CELL)
+    if not pc.any(cells).as_py():
+        return None
+    typed_text = pc.if_else(cells, "", text)
+    kind = chunk_kind(typed_text, fmt)
+    if not kind.startswith(("date_", "timestamp_")):
+        return None
+    if kind in UNDECIDED:
+        return convert(_without_midnight(text), "string"), kind
+    stamps = pc.coalesce(pc.cast(pc.if_else(cells, text, None), pa.timestamp("us")),
+                         convert(typed_text, kind, fmt).cast(pa.timestamp("us")))
+    return _midnight_dates(stamps, "timestamp_" + kind.split("_")[1])
+
+
+def _midnight_dates(stamps: pa.Array, kind: str) -> tuple[pa.Array, str]:
+    """Date-times that are all at midnight as dates (kind "timestamp…" becomes "date…")."""
+    micros = pc.drop_null(stamps).cast(pa.int64()).to_numpy(zero_copy_only=False)
+    if len(micros) and np.all(micros % 86_400_000_000 == 0):
+        return stamps.cast(pa.date32()), kind.replace("timestamp", "date")
+    return stamps, kind
+
+
+def _without_midnight(text: pa.Array) -> pa.Array:
+    """Date cells in a text column as the dates they are: "2024-01-13", not "2024-01-13 00:00:00"."""
+    if not pc.any(pc.ends_with(text, " 00:00:00")).as_py():
+        return text
+    return pc.replace_substring_regex(text, _MIDNIGHT_CELL, r"\1")
+
+
+def _example(column: pa.Array) -> str:
+    """A value of a text column for a message, preferring a cell typed as text to a date cell."""
+    text = pc.fill_null(column.cast(pa.string()), "")
+    return first_value(pc.if_else(pc.match_substring_regex(text, _DATE_CELL), "", text)) or first_value(text)
 
 
 def _drop_empty_tail(table: pa.Table) -> pa.Table:
@@ -363,12 +498,73 @@ def _drop_empty_tail(table: pa.Table) -> pa.Table:
 
 
 def _find_header(grid: list[list[str]]) -> tuple[int, bool]:
-    """(first row of the table, whether it is a header): title rows have fewer filled cells than the table."""
-    widths = [sum(1 for v in row if v.strip()) for row in grid]
-    widest = max(widths) if widths else 0
-    start = next((i for i, w in enumerate(widths) if w >= max(1, (widest + 1) // 2)), 0)
-    records = [row for row in grid[start:] if any(v.strip() for v in row)]
-    return start, detect_header(records, NumberFormat()) if len(records) > 1 else True
+    """(first row of the table, whether it is a header): the title and info rows above it are skipped."""
+    filled = [i for i, row in enumerate(grid) if any(v.strip() for v in row)]
+    rows = [grid[i] for i in filled]
+    first = _single_column_start(rows) if max(map(_filled, rows), default=0) == 1 else _table_start(rows)
+    records = rows[first:]
+    # Titles are only skipped above a row that reads as a header, as in CSV files (see sniff._preamble).
+    header = first > 0 or len(records) < 2 or detect_header(records, NumberFormat())
+    return (filled[first] if filled else 0), header
+
+
+def _table_start(rows: list[list[str]]) -> int:
+    """The header's index in ``rows`` (the rows with a value), below the title and info lines.
+
+    Such a line fills fewer cells than the table below it and ends left of it ("Account: | DE89…" over four
+    columns); a header with a blank top-left cell ends at the table's right edge. Of a run of such lines, the
+    lowest that reads as a header is the header; when none does, the first line is.
+    """
+    run = 0
+    while run < len(rows) - 2 and _narrower(rows[run], rows[run + 1:]):
+        run += 1
+    return next((i for i in range(run, 0, -1) if _reads_as_header(rows[i:])), 0)
+
+
+def _narrower(row: list[str], below: list[list[str]]) -> bool:
+    return _filled(row) < max(map(_filled, below)) and _last(row) < max(map(_last, below))
+
+
+def _filled(row: list[str]) -> int:
+    return sum(1 for v in row if v.strip())
+
+
+def _last(row: list[str]) -> int:
+    return max((c for c, v in enumerate(row) if v.strip()), default=-1)
+
+
+def _reads_as_header(rows: list[list[str]]) -> bool:
+    """Whether ``rows[0]`` names the table below it: a text cell over typed values ("Amount" over amounts), or a
+    full row read as a header by the CSV rules (a row that fills only part of the table needs the first)."""
+    first, below = rows[0], rows[1:]
+    if not below:
+        return False
+    for c, name in enumerate(first):
+        if name.strip() and chunk_kind(pa.array([name]), NumberFormat()) == "string":
+            kind = chunk_kind(pa.array([r[c] for r in below], pa.string()), NumberFormat())
+            if kind not in ("string", "null"):
+                return True
+    return _filled(first) == max(map(_filled, rows)) and detect_header(rows, NumberFormat())
+
+
+def _single_column_start(rows: list[list[str]]) -> int:
+    """The header's index in a one-column table, which has no width to tell a title by: the header and the titles
+    above it ("Newsletter subscribers" over "Email") are shaped like none of the values below, which share a
+    shape ("bob@example.org")."""
+    shapes = [_signature(r) for r in rows]
+    for header in range(len(rows) - 3, 0, -1):
+        values = shapes[header + 1:]
+        shared = 2 * Counter(values).most_common(1)[0][1] >= len(values)
+        if shared and not set(shapes[: header + 1]) & set(values):
+            return header
+    return 0
+
+
+def _signature(row: list[str]) -> tuple[frozenset[str], bool, bool]:
+    """A cell's punctuation, and whether it has digits and letters: "bob@example.org" → ({"@", "."}, no, yes)."""
+    value = next(v for v in row if v.strip()).strip()
+    marks = frozenset(ch for ch in value if not ch.isalnum() and not ch.isspace())
+    return marks, any(ch.isdigit() for ch in value), any(ch.isalpha() for ch in value)
 
 
 __all__ = ["preview", "process"]

@@ -37,6 +37,11 @@ def _reader(source: Path) -> tuple[ModuleType, str | None]:
     suffix = source.suffix.lower()
     named_workbook = suffix in WORKBOOK_SUFFIXES
     content = _content(source)
+    if named_workbook and content != "workbook" and source.name.startswith("~$"):
+        # Excel's owner file ("~$budget.xlsx": the user's name in ~165 bytes), there while budget.xlsx is open.
+        raise ProcessingError(
+            f"{source.name} is a lock file Excel keeps while {source.name[2:]} is open, not a workbook"
+        )
     if suffix == ".xml":
         # Excel's own name for an XML Spreadsheet; any other XML (the registry claims only these) is no table.
         if content != "spreadsheetml":

@@ -58,12 +58,14 @@ def test_run_takes_xml_spreadsheets_from_a_folder_and_leaves_other_xml(tmp_path:
     (src / "stock.xml").write_text(f'<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook {ns}>'
                                    f'<Worksheet ss:Name="Stock"><Table>{rows}</Table></Worksheet></Workbook>')
     (src / "app.config.xml").write_text('<?xml version="1.0"?>\n<configuration/>')
+    (src / "~$stock.xlsx").write_bytes(b"\x05Maria" + b"\x00" * 50)  # Excel's lock file while stock is open
     result = cli("run", "--json", "--workers", "1", "--out", str(tmp_path / "out"), str(src))
     assert result.returncode == 0, result.stderr
     [rec] = records(result.stdout)
     assert Path(str(rec["file"])).name == "stock.xml" and rec["status"] == "completed", rec
     assert rec["kind"] == "table" and rec["sheets"] == ["Stock"] and rec["rows"] == 2
     assert "app.config.xml" in result.stderr  # listed as not read, not queued to fail
+    assert "~$stock.xlsx" not in result.stdout + result.stderr  # skipped like a hidden file
 
 
 @pytest.mark.slow
