@@ -229,7 +229,7 @@ def process(
         warnings.extend(attempt.warnings())
         warnings.extend(attempt.swallow.warnings(attempt.rejects.file_row))
         rejects = attempt.rejects
-        unreadable = rejects.count - attempt.header_repeats
+        unreadable = rejects.count - attempt.header_repeats - attempt.empty_rows
         if rejects.count:
             _physical_lines(outcome.data_path or data_path, dialect, rejects, attempt.breaks_in_values > 0)
         if attempt.header_repeats:
@@ -237,15 +237,23 @@ def process(
             first_on = f", the first on line {again['line']}" if again and again["line"] else ""
             warnings.append(f"{attempt.header_repeats} line(s) repeat the header{first_on} (files joined one after "
                             f"another?); they are not rows of data and are kept in {named}_rejects.parquet")
+        if attempt.empty_rows:
+            blank = next((r for r in rejects.rows() if r["reason"] == EMPTY_ROW), None)
+            first_on = f", the first on line {blank['line']}" if blank and blank["line"] else ""
+            warnings.append(f"{attempt.empty_rows} empty row(s) (only delimiters{first_on}) were left out of the "
+                            f"table; they are listed in {named}_rejects.parquet")
         if unreadable:
-            first_bad = next((r for r in rejects.rows() if r["reason"] != HEADER_AGAIN), rejects.first(1)[0])
+            first_bad = next((r for r in rejects.rows() if r["reason"] not in (HEADER_AGAIN, EMPTY_ROW)),
+                             rejects.first(1)[0])
             where = f"line {first_bad['line']}" if first_bad["line"] else f"row {first_bad['row']}"
             warnings.append(
                 f"{unreadable} row(s) could not be read and are listed in {named}_rejects.parquet; "
                 f"the first, {where}: {first_bad['reason']}"
             )
         if dialect.footer:
-            warnings.append(_set_aside(dialect.footer, rejects, outcome.rows + unreadable, attempt.line_feeds, named))
+            # Below every row of the file: those written and those set aside before (rejected, repeats, empty).
+            warnings.append(_set_aside(dialect.footer, rejects, outcome.rows + rejects.count, attempt.line_feeds,
+                                       named))
         summary = Summary(
             source=(origin.path if origin else source).name,
             input_bytes=origin.path.stat().st_size if origin else size,
@@ -506,6 +514,7 @@ class _Attempt:
         self.breaks_in_values = 0
         self.line_feeds = 0  # in the text read: the line the table ends on
         self.header_repeats = 0  # lines that repeat the header: files joined one after another
+        self.empty_rows = 0  # lines of bare delimiters (";;;"): a sheet's blank rows saved as CSV
         self.swallow = SwallowWatch(dialect.names, dialect.delimiter, dialect.number_format)
         # Text columns: the stream validates UTF-8 (a failure restarts reading bytes, see _next_text).
         self._stream = _open(source, dialect, validate=checked, window=READ_AHEAD_BLOCKS)
@@ -580,6 +589,8 @@ class _Attempt:
         if self.dialect.header_cells:
             batch, repeats = _reject_header_repeats(batch, before, self.dialect, self.rejects)
             self.header_repeats += repeats
+        batch, empty = _reject_empty_rows(batch, before, self.dialect.delimiter, self.rejects)
+        self.empty_rows += empty
         return batch
 
     def _convert_columns(self, batch: pa.RecordBatch, first_row: int) -> list[pa.Array | None]:
@@ -760,6 +771,30 @@ def _reject_header_repeats(
         row = rejects.file_row(before + idx + 1 - k)
         rejects.add(None, row, dialect.delimiter.join(header), HEADER_AGAIN)
     return (batch.filter(pc.invert(again)), len(hits)) if hits else (batch, 0)
+
+
+EMPTY_ROW = "an empty row: every field is blank"
+
+
+def _reject_empty_rows(
+    batch: pa.RecordBatch, before: int, delimiter: str, rejects: Rejects
+) -> tuple[pa.RecordBatch, int]:
+    """Rows with every field blank (";;;": a sheet's blank rows, saved as CSV) go to the rejects: as rows they
+    would only add a row of nulls. The first column decides for most chunks: one comparison. In a table of one
+    column an empty field is a value left blank, and stays."""
+    if batch.num_columns < 2:
+        return batch, 0
+    empty = None
+    for arr in batch.columns:
+        blank = pc.fill_null(pc.equal(arr, ""), True) if pa.types.is_string(arr.type) else pc.is_null(arr)
+        empty = blank if empty is None else pc.and_(empty, blank)
+        if not pc.any(empty).as_py():
+            return batch, 0
+    assert empty is not None
+    hits = pc.indices_nonzero(empty).to_pylist()
+    for k, idx in enumerate(hits):
+        rejects.add(None, rejects.file_row(before + idx + 1 - k), delimiter * (batch.num_columns - 1), EMPTY_ROW)
+    return batch.filter(pc.invert(empty)), len(hits)
 
 
 def _is_end_of(text: str, stream: InputStream) -> bool:

@@ -169,10 +169,15 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
                 warnings.append(f"sheet '{name}' is empty; no file was written for it")
                 continue
             suffix = suffixes[name]
-            rejects = _totals_rejects(totals, footnotes)
+            rejects = _sheet_rejects(shaped)
             sheet_warnings = [f"sheet '{name}': {w}" for w in shaped.notes] + _sheet_notes(
                 name, shaped.skipped, info.sheets.get(name), errors
             )
+            if shaped.empty:
+                sheet_warnings.append(
+                    f"sheet '{name}': {len(shaped.empty)} empty row(s) among the data (the first: data row "
+                    f"{shaped.empty[0]}) were left out of the table; they are listed in "
+                    f"{outs.stem}{suffix}_rejects.parquet")
             if totals:
                 sheet_warnings.append(f"sheet '{name}': " + _set_aside(totals, footnotes, f"{outs.stem}{suffix}"))
             warnings.extend(sheet_warnings)
@@ -203,7 +208,7 @@ def process(source: Path, options: ProcessOptions, progress: ProgressCallback) -
             written.append(
                 {"sheet": name, "rows": outcome.rows, "columns": table.num_columns, "column_names": table.column_names,
                  "date_order": summary.date_order, "column_units": shaped.units, "decimal": shaped.decimal,
-                 "totals": len(totals), "rejected_rows": len(totals) + len(footnotes)}
+                 "totals": len(totals), "rejected_rows": len(totals) + len(footnotes) + len(shaped.empty)}
             )
         if not written:
             raise ProcessingError("the workbook holds no data: every selected sheet is empty")
@@ -308,6 +313,7 @@ class Shaped(NamedTuple):
     totals: list[tuple[int, str]]  # (data row, the row's cells) of the totals rows cut from the end
     footnotes: list[tuple[int, str]]  # the same of the notes below the totals ("* Amounts in EUR")
     decimal: str | None  # the decimal mark text numbers were read with, when not the point
+    empty: list[int]  # data rows left out because every cell is blank (rows between groups), 1-based
 
 
 def _shape(
@@ -319,7 +325,7 @@ def _shape(
     Typed here by the same inference as CSV: one set of rules for both.
     """
     if batch.num_rows == 0 or batch.num_columns == 0:
-        return Shaped(None, [], [], None, {}, [], [], None)
+        return Shaped(None, [], [], None, {}, [], [], None, [])
     head = batch.slice(0, HEAD_ROWS)
     grid = [["" if v is None else str(v) for v in row.values()] for row in head.to_pylist()]
     start, header = _find_header(grid)
@@ -331,6 +337,7 @@ def _shape(
     body, totals, footnotes = batch.slice(start + int(header)), [], []
     if not keep_totals:
         body, totals, footnotes = _cut_totals(body)
+    body, empty = _cut_empty_rows(body)
     columns, kinds, mark = _type_columns(body.columns, fmt or NumberFormat(), decimal, tick)
     notes = [undecided_dates(n, _example(col))
              for n, col, k in zip(names, body.columns, kinds, strict=True) if k in UNDECIDED]
@@ -338,18 +345,44 @@ def _shape(
     table = pa.Table.from_arrays(columns, schema=pa.schema(fields))
     units = {n: u for n, k in zip(names, kinds, strict=True) if (u := unit(k)) is not None}
     return Shaped(_drop_empty_tail(table), skipped, renamed + notes, date_order(kinds), units, totals, footnotes,
-                  mark)
+                  mark, empty)
 
 
-def _totals_rejects(totals: list[tuple[int, str]], footnotes: list[tuple[int, str]]) -> Rejects | None:
-    if not totals:
+def _sheet_rejects(shaped: Shaped) -> Rejects | None:
+    totals, footnotes = shaped.totals, shaped.footnotes
+    if not totals and not shaped.empty:
         return None
     rejects = Rejects()
+    for row in shaped.empty:
+        rejects.add(None, row, "", EMPTY_ROW)
     for row, text in totals:
         rejects.add(None, row, text, TOTALS_REASON)
     for row, text in footnotes:
         rejects.add(None, row, text, NOTE_REASON)
     return rejects
+
+
+EMPTY_ROW = "an empty row: every cell is blank"
+
+
+def _cut_empty_rows(body: pa.RecordBatch) -> tuple[pa.RecordBatch, list[int]]:
+    """The body without the blank rows among its data (a row left free between groups), and their data rows.
+    Blank rows after the last filled one are formatting, dropped later without a word (:func:`_drop_empty_tail`).
+    A one-column table keeps them: there a blank cell is a value left blank."""
+    if body.num_columns < 2 or body.num_rows == 0:
+        return body, []
+    empty = None
+    for col in body.columns:
+        blank = pc.fill_null(pc.equal(col.cast(pa.string()), ""), True)
+        empty = blank if empty is None else pc.and_(empty, blank)
+        if not pc.any(empty).as_py():
+            return body, []
+    assert empty is not None
+    filled = pc.indices_nonzero(pc.invert(empty))
+    last = filled[-1].as_py() if len(filled) else -1
+    inside = pc.and_(empty, pc.less_equal(pa.array(np.arange(body.num_rows)), last))
+    rows = [i + 1 for i in pc.indices_nonzero(inside).to_pylist()]
+    return (body.filter(pc.invert(inside)), rows) if rows else (body, [])
 
 
 def _set_aside(totals: list[tuple[int, str]], footnotes: list[tuple[int, str]], stem: str) -> str:

@@ -263,3 +263,14 @@ def test_years_as_column_names(run_excel, tmp_path):
     run = run_excel(_save(_book("Years", rows), tmp_path / "years.xlsx"))
     assert run.data.column_names == ["Region", "2022", "2023", "2024"]
     assert run.data.column("2024").to_pylist() == [120, 99]
+
+
+def test_blank_rows_between_groups_are_left_out_and_listed(run_excel, tmp_path):
+    rows: list[list[object]] = [["Region", "Rep", "Sales"], ["North", "Ann", 10], ["North", "Bob", 12], [],
+                                ["South", "Cid", 7], [], [], ["South", "Dee", 9], [], []]
+    run = run_excel(_save(_book("Sales", rows), tmp_path / "groups.xlsx"))
+    assert run.data.column("Rep").to_pylist() == ["Ann", "Bob", "Cid", "Dee"]
+    rejects = pq.read_table(run.output("_rejects.parquet")).to_pylist()
+    assert [r["row"] for r in rejects] == [3, 5, 6]  # the two blank rows after the data are formatting
+    assert run.result.metrics["rejected_rows"] == 3
+    assert any("3 empty row(s) among the data (the first: data row 3)" in w for w in run.result.warnings)

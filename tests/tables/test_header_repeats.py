@@ -1,5 +1,6 @@
-"""Exports joined one after another (``cat jan.csv feb.csv``) repeat the header mid-file: such lines go to the
-rejects with their line, instead of turning every typed column to text."""
+"""Exports joined one after another (``cat jan.csv feb.csv``) repeat the header mid-file, and sheets saved as CSV
+keep their blank rows as lines of bare delimiters: such lines go to the rejects with their line, instead of
+turning every typed column to text or adding rows of nulls."""
 
 from __future__ import annotations
 
@@ -42,3 +43,17 @@ def test_a_row_that_only_looks_like_the_header_in_one_column_stays(run_csv):
     run = run_csv(b"name,city\nname,Paris\nBob,city\n")
     assert run.data.column("name").to_pylist() == ["name", "Bob"]
     assert run.summary["rejected_rows"] == 0
+
+
+def test_blank_rows_of_a_sheet_saved_as_csv(run_csv):
+    # Excel writes a blank row as ";;": read as a row it only added nulls (and a row to every count).
+    run = run_csv(b"Datum;Kunde;Betrag\n31.01.2024;Meier;100,00\n;;\n15.02.2024;Schulz;50,50\n;;\n"
+                  b"01.03.2024;Roth;7,00\nSumme;;157,50\n", name="blank.csv")
+    assert run.data.column("Kunde").to_pylist() == ["Meier", "Schulz", "Roth"]
+    assert run.data.column("Betrag").null_count == 0
+    assert [(r["line"], r["row"], r["reason"]) for r in _rejects(run)] == [
+        (3, 2, "an empty row: every field is blank"), (5, 4, "an empty row: every field is blank"),
+        (7, 6, "a totals line below the table, not a row of data")]
+    assert "2 empty row(s) (only delimiters, the first on line 3) were left out" in run.result.warnings[0]
+    single = run_csv(b'email\nann@example.org\n""\nbob@example.org\n', name="one.csv")
+    assert single.data.num_rows == 3  # one column: a blank field is a value left blank
