@@ -130,7 +130,7 @@ def is_tax_row(fields: list[str]) -> bool:
 def is_note_row(fields: list[str]) -> bool:
     """A note below a table's totals: one filled field of words ("Erstellt am 02.03.2024 von Buchhaltung")."""
     filled = [value.strip() for value in fields if value.strip()]
-    return len(filled) == 1 and sum(ch.isalpha() for ch in filled[0]) >= 3
+    return len(filled) == 1 and sum(ch.isalpha() for ch in filled[0]) >= 3 and not is_total_row(fields)
 
 
 def is_total_row(fields: list[str]) -> bool:
