@@ -74,6 +74,10 @@ class ProfileModel(QAbstractTableModel):
             if tooltip:
                 return self.tr("{0}: percentages, stored as fractions (12 % is 0.12)").format(col.type)
             return self.tr("Percentage")
+        if col.unit == "h":
+            if tooltip:
+                return self.tr("{0}: durations in hours, stored as numbers (38:30 is 38.5)").format(col.type)
+            return self.tr("Duration (hours)")
         if col.unit:
             if tooltip:
                 return self.tr("{0}: amounts written with {1}, stored as numbers").format(col.type, col.unit)

@@ -7,6 +7,7 @@ ranges, formulas without cached values). calamine already applies the workbook's
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import threading
@@ -285,7 +286,31 @@ def _read_sheet(reader: Any, idx: int, n_rows: int | None, tick: Any) -> tuple[p
     if "error" in result:
         raise ProcessingError(_reader_message(result["error"])) from None
     batch: pa.RecordBatch = result["batch"]
-    return batch, _excel_errors(result["errors"])
+    return _with_durations(batch, result["errors"]), _excel_errors(result["errors"])
+
+
+_ISO_DURATION = re.compile(r"DurationIso\(\"P(?:([0-9]+)D)?T?(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9.]+)S)?\"\)")
+
+
+def _with_durations(batch: pa.RecordBatch, errors: Any) -> pa.RecordBatch:
+    """ODS time cells ("PT08H30M00S"), which fastexcel lists among the errors and leaves empty, as calamine renders
+    an xlsx time: a date-time on Excel's day zero ("1899-12-31 08:30:00"), typed later as a time or hours."""
+    cells: dict[int, dict[int, str]] = {}
+    for error in errors.errors if errors is not None else ():
+        if m := _ISO_DURATION.search(error.detail):
+            days, hours, minutes, seconds = (float(g) if g else 0.0 for g in m.groups())
+            span = dt.timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+            row, col = error.position
+            cells.setdefault(col, {})[row] = (_CLOCK_DAYS[0] + span).isoformat(sep=" ")
+    if not cells:
+        return batch
+    columns = list(batch.columns)
+    for col, values in cells.items():
+        texts = columns[col].to_pylist()
+        for row, text in values.items():
+            texts[row] = text
+        columns[col] = pa.array(texts, pa.string())
+    return pa.RecordBatch.from_arrays(columns, schema=batch.schema)
 
 
 # calamine's names for Excel's error values (CellErrorType), as Excel shows them.
@@ -343,7 +368,7 @@ def _shape(
              for n, col, k in zip(names, body.columns, kinds, strict=True) if k in UNDECIDED]
     fields = [pa.field(n, c.type, nullable=True) for n, c in zip(names, columns, strict=True)]
     table = pa.Table.from_arrays(columns, schema=pa.schema(fields))
-    units = {n: u for n, k in zip(names, kinds, strict=True) if (u := unit(k)) is not None}
+    units = {n: u for n, k in zip(names, kinds, strict=True) if (u := "h" if k == HOURS else unit(k)) is not None}
     return Shaped(_drop_empty_tail(table), skipped, renamed + notes, date_order(kinds), units, totals, footnotes,
                   mark, empty)
 
@@ -466,11 +491,61 @@ def _typed(arr: pa.Array, fmt: NumberFormat) -> tuple[pa.Array, str]:
     text = pc.fill_null(arr.cast(pa.string()), "")
     kind = chunk_kind(text, fmt)
     if kind == "string":
-        return _dates_among_text(text, fmt) or (convert(_without_midnight(text), "string"), "string")
+        return (_times_among_text(text) or _dates_among_text(text, fmt)
+                or (convert(_without_midnight(text), "string"), "string"))
     typed = convert(text, "string" if kind == "null" else kind, fmt)
     if kind == "timestamp":
-        return _midnight_dates(typed, kind)
+        return _clock(typed) or _midnight_dates(typed, kind)
     return typed, kind
+
+
+# The day Excel's times count from: a time-only cell ("08:30") or a duration ("[h]:mm", 38:30) is a fraction of
+# a day past it, which calamine renders as a date-time on it ("1899-12-31 08:30:00"; the 1904 system's day is
+# 1904-01-01). Nobody's data holds real dates on those days.
+_CLOCK_DAYS = (dt.datetime(1899, 12, 31), dt.datetime(1899, 12, 30), dt.datetime(1904, 1, 1))
+_DAY_US = 86_400_000_000
+_DURATION_DAYS = 400  # hours worked in a year stay below this many days
+HOURS = "hours"  # the kind of a column of durations, written as hours (unit "h")
+
+
+def _clock(stamps: pa.Array) -> tuple[pa.Array, str] | None:
+    """Date-times that are all times of day (time64) or durations (hours, a double) counted from Excel's day
+    zero; None when they are real dates."""
+    micros = pc.drop_null(stamps).cast(pa.int64()).to_numpy(zero_copy_only=False)
+    if not len(micros):
+        return None
+    for day in _CLOCK_DAYS:
+        zero = int((day - dt.datetime(1970, 1, 1)).total_seconds()) * 1_000_000
+        since = micros - zero
+        # Durations only from 1899: a 1904 workbook's dates of 1904 are possible, its first day alone is not.
+        longest = _DURATION_DAYS * _DAY_US if day.year == 1899 else _DAY_US
+        if since.min() < 0 or since.max() >= longest:
+            continue
+        past = pc.subtract(stamps.cast(pa.int64()), zero)
+        if since.max() < _DAY_US:
+            return past.cast(pa.time64("us")), "time"
+        return pc.divide(past.cast(pa.float64()), 3_600_000_000.0), HOURS
+    return None
+
+
+_TIME_TEXT = r"^[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?$"
+
+
+def _times_among_text(text: pa.Array) -> tuple[pa.Array, str] | None:
+    """Time cells among times typed as text ("08:30"): one time-of-day column."""
+    cells = pc.match_substring_regex(text, r"^1899-12-3[01] [0-9]{2}:[0-9]{2}:[0-9]{2}$")
+    typed_text = pc.and_(pc.invert(cells), pc.match_substring_regex(text, _TIME_TEXT))
+    blank = pc.equal(text, "")
+    if not pc.any(cells).as_py() or not pc.all(pc.or_(pc.or_(cells, typed_text), blank)).as_py():
+        return None
+    clock = pc.if_else(cells, pc.utf8_slice_codeunits(text, 11), pc.if_else(typed_text, text, None))
+    padded = pc.if_else(pc.match_substring_regex(clock, "^[0-9]:"), pc.binary_join_element_wise("0", clock, ""),
+                        clock)
+    full = pc.if_else(pc.equal(pc.utf8_length(padded), 5), pc.binary_join_element_wise(padded, ":00", ""), padded)
+    seconds = pc.strptime(pc.binary_join_element_wise("1970-01-01 ", full, ""), "%Y-%m-%d %H:%M:%S", "us")
+    if pc.any(pc.and_(pc.is_null(seconds), pc.invert(blank))).as_py():
+        return None
+    return seconds.cast(pa.int64()).cast(pa.time64("us")), "time"
 
 
 # How calamine renders a date cell, and a date cell at midnight (a date: nobody typed that time).

@@ -695,72 +695,72 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
         <translation>Volver a ejecutar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="130"/>
+        <location filename="../../desktop_app/details/options_card.py" line="135"/>
         <source>Encoding:</source>
         <translation>Codificación:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="131"/>
+        <location filename="../../desktop_app/details/options_card.py" line="136"/>
         <source>Delimiter:</source>
         <translation>Delimitador:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="132"/>
+        <location filename="../../desktop_app/details/options_card.py" line="137"/>
         <source>Header:</source>
         <translation>Encabezado:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="133"/>
+        <location filename="../../desktop_app/details/options_card.py" line="138"/>
         <source>Decimal mark:</source>
         <translation>Separador decimal:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="134"/>
+        <location filename="../../desktop_app/details/options_card.py" line="139"/>
         <source>Dates:</source>
         <translation>Fechas:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="135"/>
+        <location filename="../../desktop_app/details/options_card.py" line="140"/>
         <source>Skip lines:</source>
         <translation>Omitir líneas:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="136"/>
+        <location filename="../../desktop_app/details/options_card.py" line="141"/>
         <source>Totals:</source>
         <translation>Totales:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="137"/>
+        <location filename="../../desktop_app/details/options_card.py" line="142"/>
         <source>Sheets:</source>
         <translation>Hojas:</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="170"/>
+        <location filename="../../desktop_app/details/options_card.py" line="176"/>
         <source>Available when the job has finished.</source>
         <translation>Disponible cuando el trabajo haya terminado.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="188"/>
+        <location filename="../../desktop_app/details/options_card.py" line="197"/>
         <source>Detected — change and Re-run</source>
         <translation>Detectado: cámbialo y vuelve a ejecutar</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="189"/>
+        <location filename="../../desktop_app/details/options_card.py" line="198"/>
         <source>Detected — shows when the job finishes</source>
         <translation>Detectado: se muestra cuando termine el trabajo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="206"/>
+        <location filename="../../desktop_app/details/options_card.py" line="215"/>
         <source>as detected</source>
         <translation>según lo detectado</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="208"/>
+        <location filename="../../desktop_app/details/options_card.py" line="217"/>
         <source>what was detected shows when the job finishes</source>
         <translation>lo detectado aparece cuando termina el trabajo</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/options_card.py" line="210"/>
+        <location filename="../../desktop_app/details/options_card.py" line="219"/>
         <source>defaults: nothing detected yet</source>
         <translation>valores por omisión: aún no se ha detectado nada</translation>
     </message>
@@ -900,21 +900,31 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
     </message>
     <message>
         <location filename="../../desktop_app/details/profile.py" line="79"/>
+        <source>{0}: durations in hours, stored as numbers (38:30 is 38.5)</source>
+        <translation>{0}: duraciones en horas, guardadas como números (38:30 es 38,5)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/details/profile.py" line="80"/>
+        <source>Duration (hours)</source>
+        <translation>Duración (horas)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop_app/details/profile.py" line="83"/>
         <source>{0}: amounts written with {1}, stored as numbers</source>
         <translation>{0}: importes escritos con {1}, guardados como números</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="80"/>
+        <location filename="../../desktop_app/details/profile.py" line="84"/>
         <source>Amount ({0})</source>
         <translation>Importe ({0})</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="102"/>
+        <location filename="../../desktop_app/details/profile.py" line="106"/>
         <source>No value repeats</source>
         <translation>Ningún valor se repite</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="107"/>
+        <location filename="../../desktop_app/details/profile.py" line="111"/>
         <source>Histogram: {0} bins</source>
         <translation>Histograma: {0} intervalos</translation>
     </message>
@@ -922,32 +932,32 @@ Parqueue sigue funcionando; los detalles también están en el registro.</transl
 <context>
     <name>ProfileTab</name>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="187"/>
+        <location filename="../../desktop_app/details/profile.py" line="191"/>
         <source>The profile appears when the job has finished.</source>
         <translation>El perfil aparece cuando el trabajo ha terminado.</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="189"/>
+        <location filename="../../desktop_app/details/profile.py" line="193"/>
         <source>Reading the profile…</source>
         <translation>Leyendo el perfil…</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="196"/>
+        <location filename="../../desktop_app/details/profile.py" line="200"/>
         <source>The profile could not be read: {0}</source>
         <translation>No se pudo leer el perfil: {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="200"/>
+        <location filename="../../desktop_app/details/profile.py" line="204"/>
         <source>{0} columns</source>
         <translation>{0} columnas</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="201"/>
+        <location filename="../../desktop_app/details/profile.py" line="205"/>
         <source>Most frequent words</source>
         <translation>Palabras más frecuentes</translation>
     </message>
     <message>
-        <location filename="../../desktop_app/details/profile.py" line="205"/>
+        <location filename="../../desktop_app/details/profile.py" line="209"/>
         <source>No profile for this job.</source>
         <translation>No hay perfil para este trabajo.</translation>
     </message>

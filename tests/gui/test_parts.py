@@ -198,6 +198,29 @@ def test_profile_tab_names_the_unit_of_amounts(qtbot: QtBot, tmp_path: Path) -> 
     assert "fraction" in tip
 
 
+def test_profile_tab_names_times_and_hours_worked(qtbot: QtBot, tmp_path: Path) -> None:
+    import datetime as dt
+
+    import openpyxl
+
+    from desktop_app.details.profile import COL_P_MEAN, COL_P_TYPE, ProfileTab
+    from jobs.processors import excel as excel_processor
+    from jobs.processors.base import ProcessOptions, no_progress
+
+    wb = openpyxl.Workbook()
+    for row in [["Start", "Hours"], [dt.time(8, 30), dt.timedelta(hours=38.5)], [dt.time(9), dt.timedelta(hours=40)]]:
+        wb.active.append(row)
+    wb.save(tmp_path / "week.xlsx")
+    result = excel_processor.process(tmp_path / "week.xlsx", ProcessOptions(tmp_path / "out"), no_progress)
+    tab = ProfileTab()
+    qtbot.addWidget(tab)
+    tab.show_outputs(1, [str(p) for p in result.outputs], finished=True)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=10_000)
+    model = tab.model
+    assert [model.data(model.index(r, COL_P_TYPE)) for r in range(2)] == ["Time of day", "Duration (hours)"]
+    assert model.data(model.index(1, COL_P_MEAN)).startswith("39.2")
+
+
 def test_options_card_rerun_emits_the_edited_options(qtbot: QtBot, tmp_path: Path) -> None:
     pane = DetailsPane()
     qtbot.addWidget(pane)

@@ -274,3 +274,19 @@ def test_blank_rows_between_groups_are_left_out_and_listed(run_excel, tmp_path):
     assert [r["row"] for r in rejects] == [3, 5, 6]  # the two blank rows after the data are formatting
     assert run.result.metrics["rejected_rows"] == 3
     assert any("3 empty row(s) among the data (the first: data row 3)" in w for w in run.result.warnings)
+
+
+def test_times_of_day_and_hours_worked(run_excel, tmp_path):
+    # A timesheet: start times (one typed as text) and hours worked in [h]:mm, which calamine renders as
+    # date-times on 31 Dec 1899 and 1 Jan 1900.
+    hours = dt.timedelta(hours=1)
+    wb = _book("timesheet", [["Employee", "Start", "Hours"], ["Ann", dt.time(8, 30), 38.5 * hours],
+                             ["Bob", "07:45", 40 * hours], ["Cid", dt.time(13, 0), 12.25 * hours]])
+    for row in range(2, 5):
+        wb.active[f"C{row}"].number_format = "[h]:mm"
+    run = run_excel(_save(wb, tmp_path / "hours.xlsx"))
+    t = run.data
+    assert t.schema.field("Start").type == pa.time64("us")
+    assert t.column("Start").to_pylist() == [dt.time(8, 30), dt.time(7, 45), dt.time(13, 0)]
+    assert t.column("Hours").to_pylist() == [38.5, 40.0, 12.25]
+    assert run.result.metrics["column_units"] == {"Hours": "h"}
