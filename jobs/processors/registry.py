@@ -53,13 +53,17 @@ class ProcessorInfo:
 
 
 _REGISTRY: dict[str, ProcessorInfo] = {}
-_BY_EXTENSION: dict[str, ProcessorInfo] = {}
+_BY_EXTENSION: dict[str, list[ProcessorInfo]] = {}
 
 
 def register(info: ProcessorInfo) -> None:
     _REGISTRY[info.name] = info
     for ext in info.extensions:
-        _BY_EXTENSION[ext] = info
+        candidates = _BY_EXTENSION.setdefault(ext, [])
+        candidates.append(info)
+        # A processor that must read the file to claim it is asked first; one that takes the name alone is
+        # what is left (a .txt that is no tab-separated table is a text document).
+        candidates.sort(key=lambda candidate: ext not in candidate.sniffed)
 
 
 def processors() -> Iterator[ProcessorInfo]:
@@ -86,9 +90,9 @@ def for_path(path: Path) -> ProcessorInfo | None:
     """The processor for a file by its extension (and, for a shared one like ``.xml``, its first bytes), or None
     when Parqueue does not read that kind of file."""
     for ext in _suffixes(path):
-        info = _BY_EXTENSION.get(ext)
-        if info is not None:
-            return info if info.claimed(path, ext) else None
+        candidates = _BY_EXTENSION.get(ext)
+        if candidates:
+            return next((info for info in candidates if info.claimed(path, ext)), None)
     return None
 
 
@@ -97,10 +101,12 @@ def is_supported(path: Path) -> bool:
 
 
 def kinds() -> dict[str, list[str]]:
-    """Extensions per kind, for file dialogs and document types."""
+    """Extensions per kind, for file dialogs: each under the kind that takes it by name (.txt: text), or under
+    the only one that reads it (.xml: tables)."""
     out: dict[str, list[str]] = {}
     for info in _REGISTRY.values():
-        out.setdefault(info.kind, []).extend(info.extensions)
+        out.setdefault(info.kind, []).extend(
+            ext for ext in info.extensions if ext not in info.sniffed or len(_BY_EXTENSION[ext]) == 1)
     return out
 
 
@@ -118,12 +124,14 @@ register(
         name="csv",
         kind="table",
         module="jobs.processors.table",  # the bytes pick the reader: csv, or excel for a renamed workbook
-        extensions=tuple(
-            base + comp
-            for base in (".csv", ".tsv", ".psv", ".tab")
-            for comp in ("", ".gz", ".zst", ".bz2")
+        extensions=(
+            *(base + comp for base in (".csv", ".tsv", ".psv", ".tab") for comp in ("", ".gz", ".zst", ".bz2")),
+            ".txt",
         ),
         description="Delimited text tables",
+        # Excel's "Text (Tab delimited)" and "Unicode Text" are .txt: those are tables, other .txt are text.
+        sniffed=(".txt",),
+        claims="jobs.tables.tabtext:is_tab_table",
     )
 )
 register(

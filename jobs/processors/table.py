@@ -50,6 +50,9 @@ def _reader(source: Path) -> tuple[ModuleType, str | None]:
     if content in ("html", "spreadsheetml"):
         # "Export to Excel" buttons write these with a workbook's name; Excel opens them, so people send them.
         return _load("markup"), f"the file is named {source.suffix} but holds {describe_markup(content)}; read as such"
+    if suffix == ".txt" and content == "text":
+        # The registry sent it here: tab-separated lines (Excel's "Text (Tab delimited)" or "Unicode Text").
+        return _load("csv"), "the file is named .txt but holds a tab-separated table; read as a table"
     if named_workbook and content == "text":
         return _load("csv"), f"the file is named {source.suffix} but holds delimited text; read as CSV"
     if not named_workbook and content == "workbook":
