@@ -786,7 +786,7 @@ def _reject_empty_rows(
         return batch, 0
     empty = None
     for arr in batch.columns:
-        blank = pc.fill_null(pc.equal(arr, ""), True) if pa.types.is_string(arr.type) else pc.is_null(arr)
+        blank = _blank(arr) if pa.types.is_string(arr.type) else pc.is_null(arr)
         empty = blank if empty is None else pc.and_(empty, blank)
         if not pc.any(empty).as_py():
             return batch, 0
@@ -795,6 +795,12 @@ def _reject_empty_rows(
     for k, idx in enumerate(hits):
         rejects.add(None, rejects.file_row(before + idx + 1 - k), delimiter * (batch.num_columns - 1), EMPTY_ROW)
     return batch.filter(pc.invert(empty)), len(hits)
+
+
+def _blank(arr: pa.Array) -> pa.Array:
+    """Empty or null. (Fields of spaces alone, " ; ; ", would cost a trim of every chunk's first column: ~5 %
+    of a clean file's time, measured.)"""
+    return pc.fill_null(pc.equal(arr, ""), True)
 
 
 def _is_end_of(text: str, stream: InputStream) -> bool:

@@ -398,7 +398,7 @@ def _cut_empty_rows(body: pa.RecordBatch) -> tuple[pa.RecordBatch, list[int]]:
         return body, []
     empty = None
     for col in body.columns:
-        blank = pc.fill_null(pc.equal(col.cast(pa.string()), ""), True)
+        blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(col.cast(pa.string())), ""), True)
         empty = blank if empty is None else pc.and_(empty, blank)
         if not pc.any(empty).as_py():
             return body, []

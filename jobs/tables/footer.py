@@ -27,14 +27,15 @@ _TOTAL = re.compile(
     r"insgesamt|somme|sous-total|total g[ée]n[ée]ral|totale|subtotale|suma|suma total|summa|totaal|subtotaal|"
     r"totalt|razem|celkem|yhteens[äa]|σύνολο|итого)"
     r"(?: (?:(?:for|of|für|der|des|de|du|del|van) .+|ht|ttc|net|netto|gross|brutto|soll|haben|"
-    r"(?:incl|excl|inkl|exkl|zzgl)\.? .+|(?-i:[A-Z]{3})|€|\$|£))?",
+    r"(?:incl|excl|inkl|exkl|zzgl)\.? .+|(?-i:EUR|USD|GBP|CHF|PLN|CZK|HUF|SEK|NOK|DKK|JPY|CAD|AUD)|€|\$|£))?",
     re.IGNORECASE,
 )
 # Tax lines that sit between a subtotal and the total: "MwSt 19%", "VAT (20%)", "TVA 20 %", "IVA".
 _TAX = re.compile(r"(?:mwst|ust|vat|tax|sales tax|tva|iva|btw|moms|mva|alv)\.?(?: ?\(?[0-9]+(?:[.,][0-9]+)? ?%\)?)?:?",
                   re.IGNORECASE)
 _ASCII_SAFE = ("utf-8", "utf8", "utf-8-sig", "ascii", "cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1257",
-               "latin-1", "latin_1", "iso8859-1", "iso8859-2", "iso8859-15", "mac-roman")
+               "latin-1", "latin_1", "iso8859-1", "iso8859-2", "iso8859-15", "mac-roman", "cp437", "cp850", "cp852",
+               "cp866", "koi8-r", "koi8-u")
 
 
 REASON = "a totals line below the table, not a row of data"
@@ -99,10 +100,14 @@ def find_footer(path: Path, encoding: str, delimiter: str, quote: str) -> Footer
         else:
             break
         found.append((start + first, text))
-    # Tax lines count only between totals; notes only below them.
+    # Tax lines count only between totals; notes only below them, and only when shorter than the totals (in a
+    # one-column file every line is one field: "Total" followed by more entries is no footer).
     while found and len(found) > notes and not is_total_row(_fields(found[-1][1], delimiter, quote) or []):
         found.pop()
     if not totals or len(found) == notes:
+        return None
+    widest_note = max((len(_fields(text, delimiter, quote) or []) for _, text in found[:notes]), default=0)
+    if notes and widest_note >= len(_fields(found[notes][1], delimiter, quote) or []):
         return None
     offset = found[-1][0]
     if start == 0 and sum(1 for line in tail[:offset].split(b"\n") if line.strip()) < 2:

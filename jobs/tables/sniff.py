@@ -339,6 +339,28 @@ def detect_decimal(records: list[list[str]], delimiter: str, later: Iterable[lis
     return _decimal(records, delimiter, later)[0]
 
 
+# Amounts with a decimal comma as a comma-separated file quotes them: "1.149,00", "-20,95" (two decimals, money).
+_MONEY_COMMA = re.compile(r"^[+-]?[0-9]{1,3}(\.[0-9]{3})*,[0-9]{2}$|^[+-]?[0-9]+,[0-9]{2}$")
+_NUMBERISH = re.compile(r"^[+-]?[0-9][0-9.,]*$")
+
+
+def _comma_file_decimal(records: list[list[str]]) -> str:
+    """The decimal mark of a comma-separated file: the point, unless quoted amounts prove a comma (PayPal's German
+    "1.149,00"). Only columns of numbers vote, and a comma only by money's two decimals: "8,10" among shoe sizes
+    ("S,M") or a survey's "1,3" (answers one and three) is no amount."""
+    width = max((len(r) for r in records), default=0)
+    columns = [[bare_text(r[i]) for r in records[1:] if i < len(r) and r[i].strip()] for i in range(width)]
+    proofs: Counter[str] = Counter()
+    for values in columns:
+        if not values or not all(_NUMBERISH.match(v) for v in values):
+            continue
+        for value in values:
+            mark = decimal_proof(value)
+            if mark == "." or (mark == "," and _MONEY_COMMA.match(value)):
+                proofs[mark] += 1
+    return "," if proofs[","] > proofs["."] else "."
+
+
 def _decimal(records: list[list[str]], delimiter: str, later: Iterable[list[str]]) -> tuple[str, str | None]:
     """(the decimal mark, a value whose reading it decided without proof: "384.172" read as thousands).
 
@@ -348,20 +370,16 @@ def _decimal(records: list[list[str]], delimiter: str, later: Iterable[list[str]
     # Counted once per distinct value: columns repeat theirs, and the later records can fill a MiB. Without
     # the spaces of fixed-width exports ("   1.234,56") and the units of amounts ("1.234,56 €"), as the values
     # are read. In a comma-separated file a value holding a comma was quoted: PayPal's German "1.149,00".
+    if delimiter == ",":
+        return _comma_file_decimal(records), None
     sample = Counter(bare_text(v) for rec in records[1:] for v in rec)
     proven = _proven_decimal(sample) or _proven_decimal(Counter(bare_text(v) for rec in later for v in rec))
     if proven:
         return proven, None
-    if delimiter == ",":
-        mark = "."  # a decimal comma there needs quotes on every number: only values that prove it tell it
-    elif delimiter == ";":
-        # Excel separates with ";" exactly where the comma is the decimal mark: "384.172" there is 384172.
-        mark = ","
-    else:
-        mark = _decimal_vote(sample)
-    # "1.500" is 1500 or 1.5: say which was taken. Not for "1,500" in a comma-separated file: only a writer
-    # grouping thousands quotes a comma into a number there, the US way.
-    shapes = (_GROUPED_POINT,) if delimiter == "," else (_GROUPED_POINT, _GROUPED_COMMA)
+    # Excel separates with ";" exactly where the comma is the decimal mark: "384.172" there is 384172.
+    mark = "," if delimiter == ";" else _decimal_vote(sample)
+    # "1.500" is 1500 or 1.5: say which was taken.
+    shapes = (_GROUPED_POINT, _GROUPED_COMMA)
     return mark, next((v for v in sample if any(shape.match(v) for shape in shapes)), None)
 
 
@@ -394,14 +412,13 @@ def detect_header(records: list[list[str]], fmt: NumberFormat) -> bool:
     first, rest = records[0], [r for r in records[1:] if len(r) == len(records[0])]
     if not rest:
         return True
-    if _years_as_names(first, rest):
-        return True
+    years = _years_as_names(first, rest)
     votes_for = votes_against = 0
     # Columns spread over the row vote; a few hundred settle the question as well as 5,000 would.
     step = max(1, len(first) // _HEADER_VOTERS)
     for i in range(0, len(first), step):
         name = first[i]
-        if not name.strip():
+        if not name.strip() or i in years:
             continue  # an empty cell fits a header missing a name as well as a row missing a value: no vote
         column = pa.array([r[i] for r in rest], pa.string())
         kind = chunk_kind(column, fmt)
@@ -411,6 +428,8 @@ def detect_header(records: list[list[str]], fmt: NumberFormat) -> bool:
             votes_against += 1
         else:
             votes_for += 1
+    if years and not votes_against:
+        return True  # years over amounts, and no other column's first value reads like the values below it
     if votes_for or votes_against:
         return votes_for >= votes_against
     if all(v.strip() for v in first) and len(set(first)) == len(first):
@@ -423,18 +442,20 @@ def detect_header(records: list[list[str]], fmt: NumberFormat) -> bool:
 _YEAR = re.compile(r"^(19|20)[0-9]{2}$")
 
 
-def _years_as_names(first: list[str], rest: list[list[str]]) -> bool:
-    """A comparison's header: "Region;2022;2023;2024" over amounts. The years are numbers over numbers, which
-    vote against a header; but years that differ and increase (or decrease) by one, over columns that are no
-    years, name them."""
+def _years_as_names(first: list[str], rest: list[list[str]]) -> set[int]:
+    """The columns of a comparison's header that are years: "Region;2022;2023;2024" over amounts. Years are
+    numbers over numbers, which vote against a header; but distinct years in order ("2019;2021;2023" too), over
+    columns that are no years, name them. Empty when the first record is not such a header."""
     years = [(i, int(v)) for i, v in enumerate(first) if _YEAR.match(v.strip())]
     if len(years) < 2:
-        return False
-    steps = {b - a for (_, a), (_, b) in pairwise(years)}
+        return set()
+    steps = {(b > a) - (b < a) for (_, a), (_, b) in pairwise(years)}
     if steps not in ({1}, {-1}):
-        return False
+        return set()
     below = [r[i].strip() for i, _ in years for r in rest if r[i].strip()]
-    return bool(below) and sum(1 for v in below if _YEAR.match(v)) * 2 < len(below)
+    if not below or sum(1 for v in below if _YEAR.match(v)) * 2 >= len(below):
+        return set()
+    return {i for i, _ in years}
 
 
 def _shape(value: str) -> str:
@@ -568,7 +589,11 @@ def _preamble(records: list[list[str]], fmt: NumberFormat) -> int:
     # The table's width: the widest that more than one record has. A statement of two bookings has fewer
     # table records than "Account:;DE12…" lines above them, so the most common width would be the preamble's.
     counts = Counter(rows)
-    width = max((w for w, n in counts.items() if n > 1), default=counts.most_common(1)[0][0])
+    common = counts.most_common(1)[0][0]
+    width = max((w for w, n in counts.items() if n > 1), default=common)
+    first = next(r for r, n in zip(records, filled, strict=True) if n)
+    if width != common and len(first) == common and all(v.strip() for v in first):
+        width = common  # a full header over more rows than the wider lines below it (a legend): the table
     if width < 2:
         return 0
     for i, n in enumerate(filled[: _PREAMBLE_LINES + 1]):

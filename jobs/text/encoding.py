@@ -165,9 +165,13 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 # Letters only a misread writes: a hooked f and ligatures (German "ÄÖÜß" read as mac_roman is "ƒ÷‹ﬂ"); and
 # Icelandic's thorn and eth, which far more often are Turkish ş and ğ read as cp1252 ("Þiþli" is Şişli).
 _NEVER = set("ƒﬁﬂþÞðÐ")
-# Spacing accents and superscripts: Western text never writes one against a letter ("¯ywnoœæ" is Polish
-# "Żywność" read as cp1252, "¹" its "ą").
-_SPACING_MARKS = set("¯¨´¸¹²³¦¬ˆ˜¥")
+# Spacing accents: no text writes one against a letter ("¯ywnoœæ" is Polish "Żywność" read as cp1252, "¹" its
+# "ą"; "m˛" is German "m²" read as cp1250). "m²" and "m³" are how units are written, so those two are not.
+_SPACING_MARKS = set("¯¨´¸¹¦¬ˆ˜¥˛˘˙˝")
+# Inside a word these are punctuation, not a misread: Catalan "col·legi", apostrophes ("l’été").
+_IN_WORDS = set("·’‘")
+# Letters outside the Latin script that Western text writes: the micro sign of "µg/l", ordinals ("1ª", "2º").
+_WESTERN_LETTERS = set("µªº")
 
 
 def _odd_symbol(text: str, i: int) -> bool:
@@ -175,10 +179,12 @@ def _odd_symbol(text: str, i: int) -> bool:
     Polish ł and ż read as cp1252), or a spacing accent touching a letter."""
     before = i > 0 and text[i - 1].isalpha()
     after = i < len(text) - 1 and text[i + 1].isalpha()
-    return (before and after) or (text[i] in _SPACING_MARKS and (before or after))
+    return (before and after and text[i] not in _IN_WORDS) or (text[i] in _SPACING_MARKS and (before or after))
 
 
 def _script(ch: str) -> str:
+    if ch in _WESTERN_LETTERS:
+        return "LATIN"
     return unicodedata.name(ch, "?").split(" ")[0] if ch.isalpha() else ""
 
 
@@ -208,7 +214,7 @@ def looks_western(sample: bytes) -> bool:
             return False
         if not ch.isalpha() and _odd_symbol(text, i):
             return False
-        if ch.isalpha() and ("LATIN" not in unicodedata.name(ch, "") or ch in _NEVER):
+        if ch.isalpha() and (("LATIN" not in unicodedata.name(ch, "") and ch not in _WESTERN_LETTERS) or ch in _NEVER):
             return False
     return seen > 0
 

@@ -81,6 +81,9 @@ def test_what_is_not_a_totals_line_stays_a_row(run_csv):
         # A tax line that ends a table of tax codes (no total above it), a product whose name starts "Total".
         (b"code,rate\nS,19\nVAT 7%,7\n", 2),
         (b"name,qty\nBob,1\nTotal Car Wash,3\n", 2),
+        (b"name,qty\nBob,1\nTOTAL GYM,3\n", 2),
+        # One column: every line is one field, so "Total" followed by more entries is no footer.
+        (b"term\nRevenue\nTotal\nMargin\nProfit\n", 4),
     ]:
         run = run_csv(text)
         assert run.data.num_rows == rows, text

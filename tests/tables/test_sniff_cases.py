@@ -153,6 +153,11 @@ def test_a_comma_separated_file_with_quoted_decimal_commas(run_csv: Runner) -> N
     assert run.result.metrics["decimal"] == ","
     assert _column(run.data, "Brutto") == [1149.0, -49.99]
     assert not any("read two ways" in w for w in run.result.warnings)
+    # Not every quoted comma is an amount: shoe sizes beside "S,M", a survey's answers "1,3", US thousands.
+    shop = run_csv(b'item,sizes,price\nboot,"8,10","3,657"\nhat,"S,M","1,250"\nsock,"6,8","12"\n', name="shop.csv")
+    assert shop.result.metrics["decimal"] == "." and _column(shop.data, "price") == [3657, 1250, 12]
+    survey = run_csv(b'id,answers,income\n1,"1,3","11,500"\n2,"2,5","9,250"\n', name="survey.csv")
+    assert survey.result.metrics["decimal"] == "." and _column(survey.data, "income") == [11500, 9250]
     us = run_csv(b'item,qty\nnut,"1,500"\nbolt,"2,250"\n', name="us.csv")
     assert us.result.metrics["decimal"] == "." and _column(us.data, "qty") == [1500, 2250]
     assert not any("read two ways" in w for w in us.result.warnings)  # the US way: nothing to say
@@ -191,6 +196,9 @@ def test_three_rows_utf8_then_cp1252(run_csv: Runner) -> None:
     ("Дата;Описание;Сумма\n01.03.2024;Оплата услуг связи;-450,00\n02.03.2024;Зарплата;85000,00\n", "cp1251"),
     ("Datum;Popis;Částka\n01.03.2024;Příliš žluťoučký kůň;-1 299,00\n", "cp1250"),
     ("Fecha;Concepto;Importe\n01/03/2024;Señor Muñoz, ¿año?;12,50\n", "cp1252"),
+    # Units and punctuation of Western text, which a misread would not write: µg, m², °C, Catalan "·".
+    ("Probe;Einheit;Fläche\nBlei;µg/l bei 15 °C;80 m²\nZink;mg/l;12 m³\n", "cp1252"),
+    ("Centre;Ciutat;Alumnes\nCol·legi Sant Jordi;Girona;412\nEscola Pública;Lleida;300\n", "cp1252"),
 ])
 def test_short_legacy_exports_read_in_their_code_page(run_csv: Runner, text: str, encoding: str) -> None:
     run = run_csv(text.encode(encoding), name="export.csv")
@@ -230,3 +238,19 @@ def test_years_name_the_columns_of_a_comparison(run_csv: Runner) -> None:
     assert _column(run.data, "2023") == [110, 95]
     data = run_csv(b"2021,2022\n2023,2024\n2025,2026\n", name="years_below.csv")  # years all the way down
     assert data.data.num_rows == 3
+
+
+def test_a_short_table_above_a_wider_legend(run_csv: Runner) -> None:
+    # The legend's two 8-field lines are the widest repeated width; the table above is still the table.
+    rows = "".join(f"0{d}.03.2024;Artikel {d};{d}\n" for d in range(1, 10))
+    run = run_csv(f"Datum;Artikel;Menge\n{rows}Legende;A=Auftrag;B=Bestand;C=x;D=y;E=z;F=u;G=v\n"
+                  "Kürzel;AU;BE;CX;DY;EZ;FU;GV\n".encode(), name="legend.csv")
+    assert run.data.column_names == ["Datum", "Artikel", "Menge"] and run.data.num_rows == 9
+
+
+def test_years_do_not_outvote_a_number_over_numbers(run_csv: Runner) -> None:
+    # A headerless sensor log whose first row happens to hold 2023;2024: "17,5" over numbers says data.
+    run = run_csv(b"Sensor A;2023;2024;17,5\nSensor B;5;6;18,0\nSensor C;7;8;19,5\n", name="sensors.csv")
+    assert run.data.num_rows == 3 and run.data.column_names[0] == "column_1"
+    gaps = run_csv(b"Region;2019;2021;2023\nNorth;100;110;120\nSouth;90;95;99\n", name="gaps.csv")
+    assert gaps.data.column_names == ["Region", "2019", "2021", "2023"]
