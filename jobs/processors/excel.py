@@ -469,7 +469,20 @@ def _type_columns(
             if kind != "string":
                 typed[i] = (arr, kind)
                 used = ","
+    if "," in (decimal, used):
+        # "1.500" typed as text read as 1.5 with the point; in a sheet whose mark is the comma it is 1500. A
+        # number cell never ends in a zero ("1.5"), so a value like "2.000" tells that the column is such text.
+        for i, (_, kind) in enumerate(typed):
+            if kind in ("int", "float") and pc.any(pc.match_substring_regex(
+                    columns[i].cast(pa.string()), _THOUSANDS_TEXT)).as_py():
+                arr, kind = _typed(columns[i], comma)
+                if kind != "string":
+                    typed[i] = (arr, kind)
+                    used = ","
     return [arr for arr, _ in typed], [kind for _, kind in typed], used
+
+
+_THOUSANDS_TEXT = r"^[+-]?[1-9][0-9]{0,2}(?:\.[0-9]{3})*\.[0-9]{2}0$"
 
 
 _DECIMAL_SAMPLE = 10_000  # rows of each text column that vote on the decimal mark
@@ -609,28 +622,80 @@ def _find_header(grid: list[list[str]]) -> tuple[int, bool]:
     """(first row of the table, whether it is a header): the title and info rows above it are skipped."""
     filled = [i for i, row in enumerate(grid) if any(v.strip() for v in row)]
     rows = [grid[i] for i in filled]
-    first = _single_column_start(rows) if max(map(_filled, rows), default=0) == 1 else _table_start(rows)
+    single = max(map(_filled, rows), default=0) == 1
+    # Before each row: whether a blank row separates it from the one above (how title blocks end).
+    apart = [k > 0 and filled[k] > filled[k - 1] + 1 for k in range(len(filled))]
+    first = _single_column_start(rows) if single else _table_start(rows, apart)
     records = rows[first:]
     # Titles are only skipped above a row that reads as a header, as in CSV files (see sniff._preamble).
     header = first > 0 or len(records) < 2 or detect_header(records, NumberFormat())
+    if single and first == 0 and header and len(records) >= 3:
+        # A list without a name ("ann@example.org" over more addresses): its first value is shaped like the rest.
+        shapes = Counter(_signature(r) for r in records[1:]).most_common(1)[0]
+        header = not (shapes[0] == _signature(records[0]) and shapes[1] * 2 > len(records) - 1)
     return (filled[first] if filled else 0), header
 
 
-def _table_start(rows: list[list[str]]) -> int:
+def _table_start(rows: list[list[str]], apart: list[bool]) -> int:
     """The header's index in ``rows`` (the rows with a value), below the title and info lines.
 
     Such a line fills fewer cells than the table below it and ends left of it ("Account: | DE89…" over four
     columns); a header with a blank top-left cell ends at the table's right edge. Of a run of such lines, the
     lowest that reads as a header is the header; when none does, the first line is.
     """
+    named = _names_typed_values(rows)
+    if named is not None and all(_above_a_header(r, rows[named], apart[named]) for r in rows[:named]):
+        return named
     run = 0
     while run < len(rows) - 2 and _narrower(rows[run], rows[run + 1:]):
         run += 1
-    return next((i for i in range(run, 0, -1) if _reads_as_header(rows[i:])), 0)
+    # In a table of text only the shape tells, so titles must look like titles: lines of one cell, or a block
+    # set apart by a blank row ("Name | City" right above "Anna | Berlin | VIP" is the header).
+    return next((i for i in range(run, 0, -1) if (apart[i] or all(_filled(r) == 1 for r in rows[:i]))
+                 and _reads_as_header(rows[i:])), 0)
+
+
+_LOOK_ROWS = 10  # rows that may sit above a header: titles, info lines, a printed date
+_LOOK_COLUMNS = 64  # columns looked at for it: enough to find one typed column, cheap on a wide sheet
+
+
+def _names_typed_values(rows: list[list[str]]) -> int | None:
+    """The first row that names typed values below it ("Betrag" over amounts) where nothing above holds such
+    values: the header, whatever the lines above it look like (an info line as wide as the table, "Account: |
+    DE89… | Currency: | EUR"). None when no row does (a table of text)."""
+    fmt = NumberFormat()
+    widest = max(map(_filled, rows))
+    for i in range(min(len(rows) - 1, _LOOK_ROWS)):
+        if _filled(rows[i]) * 2 <= widest:
+            continue  # a title, or a pivot's "Sum of Sales | Column Labels" above its header
+        for c, name in enumerate(rows[i][:_LOOK_COLUMNS]):
+            if not name.strip() or chunk_kind(pa.array([name]), fmt) != "string":
+                continue
+            kind = chunk_kind(pa.array([r[c] for r in rows[i + 1:]], pa.string()), fmt)
+            if kind in ("string", "null"):
+                continue
+            above = [r[c] for r in rows[:i] if r[c].strip()]
+            if not above or chunk_kind(pa.array(above, pa.string()), fmt) in ("string", "null"):
+                return i
+    return None
+
+
+def _above_a_header(row: list[str], header: list[str], apart: bool) -> bool:
+    """Whether ``row`` may sit above ``header`` as a title or info line: no wider, and a title by its looks (half
+    the cells or fewer, "Account: | DE89…" labels) or set apart by a blank row. A full row right above a header
+    that leaves its first cell blank is the header, and that other row its units ("kg | mm | °C")."""
+    if _filled(row) > _filled(header):
+        return False
+    label = next((v.strip() for v in row if v.strip()), "")
+    return apart or _filled(row) * 2 <= _filled(header) or label.endswith(":")
 
 
 def _narrower(row: list[str], below: list[list[str]]) -> bool:
-    return _filled(row) < max(map(_filled, below)) and _last(row) < max(map(_last, below))
+    """A title or info line: fewer cells than the rows below, and either half of them or fewer (a date printed at
+    the right), or ending left of where most rows below end (a remarks column filled here and there is no edge)."""
+    most = max(map(_filled, below))
+    edge = Counter(map(_last, below)).most_common(1)[0][0]
+    return _filled(row) < most and (_filled(row) * 2 <= most or _last(row) < edge)
 
 
 def _filled(row: list[str]) -> int:
@@ -652,7 +717,8 @@ def _reads_as_header(rows: list[list[str]]) -> bool:
             kind = chunk_kind(pa.array([r[c] for r in below], pa.string()), NumberFormat())
             if kind not in ("string", "null"):
                 return True
-    return _filled(first) == max(map(_filled, rows)) and detect_header(rows, NumberFormat())
+    full = max(map(_filled, rows)) - (0 if first[0].strip() else 1)  # a pivot's header leaves its corner blank
+    return _filled(first) >= full and detect_header(rows, NumberFormat())
 
 
 def _single_column_start(rows: list[list[str]]) -> int:

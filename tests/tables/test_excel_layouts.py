@@ -290,3 +290,45 @@ def test_times_of_day_and_hours_worked(run_excel, tmp_path):
     assert t.column("Start").to_pylist() == [dt.time(8, 30), dt.time(7, 45), dt.time(13, 0)]
     assert t.column("Hours").to_pylist() == [38.5, 40.0, 12.25]
     assert run.result.metrics["column_units"] == {"Hours": "h"}
+
+
+def test_whole_thousands_typed_as_text_in_a_comma_sheet(run_excel, tmp_path):
+    # "1.500" read as 1.5 with the point; the sheet's amounts ("1.234,56") show the comma, and a number cell
+    # never ends in a zero, so "2.000" is two thousand.
+    rows: list[list[object]] = [["Artikel", "Menge", "Betrag"], ["Schrauben", "1.500", "1.234,56"],
+                                ["Muttern", "2.000", "99,90"], ["Dübel", "12.000", "15,00"]]
+    run = run_excel(_save(_book("Data", rows), tmp_path / "lager.xlsx"))
+    assert run.data.column("Menge").to_pylist() == [1500, 2000, 12000]
+    assert run.data.column("Betrag").to_pylist() == [1234.56, 99.9, 15.0]
+
+
+def test_a_date_printed_top_right_and_a_wide_info_line_are_not_headers(run_excel, tmp_path):
+    body: list[list[object]] = [[dt.date(2024, 1, 2 + i), f"Text {i}", -10.5 * i, 1000 - 10.5 * i] for i in range(4)]
+    header: list[object] = ["Datum", "Text", "Betrag", "Saldo"]
+    for top in ([None, None, None, "Printed: 2024-03-01"], ["Account:", "DE89370400440532013000", "Currency:", "EUR"]):
+        run = run_excel(_save(_book("Konto", [top, header, *body]), tmp_path / "konto.xlsx"))
+        assert run.data.column_names == header, top
+        assert run.data.schema.field("Betrag").type == pa.float64()
+
+
+def test_a_units_row_under_the_header_and_a_pivots_labels_above_it(run_excel, tmp_path):
+    units = _book("units", [["Sample", "Weight", "Length"], [None, "kg", "mm"], ["A", 1.5, 100], ["B", 2, 120]])
+    run = run_excel(_save(units, tmp_path / "units.xlsx"))
+    assert run.data.column_names == ["Sample", "Weight", "Length"]
+    pivot = _book("pivot", [["Sum of Sales", "Column Labels"], ["Row Labels", "2023", "2024", "Grand Total"],
+                            ["Berlin", 10, 12, 22], ["Hamburg", 5, 7, 12], ["Kiel", 1, 2, 3]])
+    run = run_excel(_save(pivot, tmp_path / "pivot.xlsx"))
+    assert run.data.column_names == ["Row Labels", "2023", "2024", "Grand Total"]
+
+
+def test_a_text_table_with_a_sparse_unnamed_column_keeps_every_row(run_excel, tmp_path):
+    rows: list[list[object]] = [["Name", "City", None], ["Anna", "Berlin", "VIP"], ["Ben", "Bonn", None],
+                                ["Cara", "Kiel", "new"]]
+    run = run_excel(_save(_book("People", rows), tmp_path / "people.xlsx"))
+    assert "Cara" in run.data.column(0).to_pylist() and "Anna" in run.data.column(0).to_pylist()
+
+
+def test_a_list_without_a_name_keeps_its_first_value(run_excel, tmp_path):
+    rows: list[list[object]] = [[f"user{i}@example.org"] for i in range(6)]
+    run = run_excel(_save(_book("List", rows), tmp_path / "list.xlsx"))
+    assert run.data.num_rows == 6 and run.data.column(0).to_pylist()[0] == "user0@example.org"
