@@ -504,6 +504,8 @@ def _typed(arr: pa.Array, fmt: NumberFormat) -> tuple[pa.Array, str]:
     text = pc.fill_null(arr.cast(pa.string()), "")
     kind = chunk_kind(text, fmt)
     if kind == "string":
+        if not pc.any(pc.match_substring_regex(text, _DATE_CELL)).as_py():
+            return convert(text, "string"), "string"  # no date or time cell among the text: one pass to know
         return (_times_among_text(text) or _dates_among_text(text, fmt)
                 or (convert(_without_midnight(text), "string"), "string"))
     typed = convert(text, "string" if kind == "null" else kind, fmt)

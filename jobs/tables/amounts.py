@@ -65,9 +65,26 @@ class NotAnAmount(ValueError):
 
 
 def find_unit(values: pa.Array) -> str | None:
-    """The one unit the values (no nulls) are written with; None when none or more than one occurs."""
-    found = [unit for unit in UNITS if pc.any(pc.match_substring(values, unit)).as_py()]
+    """The one unit the values (no nulls) are written with; None when none or more than one occurs.
+
+    Only units whose every byte occurs in the text are searched for: a column of codes ("C350231758537")
+    would otherwise cost a search per unit (35 of them), for none."""
+    present = _bytes_present(values)
+    found = [unit for unit in UNITS
+             if present[_UNIT_CODES[unit]].all() and pc.any(pc.match_substring(values, unit)).as_py()]
     return found[0] if len(found) == 1 else None
+
+
+_UNIT_CODES = {unit: np.frombuffer(unit.encode(), np.uint8) for unit in UNITS}
+
+
+def _bytes_present(values: pa.Array) -> np.ndarray:
+    """Which of the 256 byte values occur in the text (of the whole buffer: a slice's neighbours may add some)."""
+    buffers = values.buffers() if isinstance(values, pa.Array) and pa.types.is_string(values.type) else []
+    data = buffers[2] if len(buffers) > 2 else None
+    if data is None:
+        return np.ones(256, np.bool_)  # not plain text (or no text at all): search for every unit
+    return np.bincount(np.frombuffer(data, np.uint8), minlength=256) > 0
 
 
 def bare(values: pa.Array, unit: str) -> pa.Array:
