@@ -463,11 +463,18 @@ def _type_columns(
                 continue
         typed.append(_typed(col, point))
     text = [i for i, (_, kind) in enumerate(typed) if kind == "string"]
-    if text and decimal is None and _text_decimal([columns[i] for i in text]) == ",":
+    told = decimal or (_text_decimal([columns[i] for i in text]) if text else None)
+    if text and decimal is None and told == ",":
         for i in text:
             arr, kind = _typed(columns[i], comma)
             if kind != "string":
                 typed[i] = (arr, kind)
+                used = ","
+    if "," in (told, used):
+        # Number cells beside numbers typed with a comma ("1234.56" over "1.234,56": a half-cleaned sheet).
+        for i, (_, kind) in enumerate(typed):
+            if kind == "string" and (mixed := _mixed_numbers(columns[i], comma)) is not None:
+                typed[i] = mixed
                 used = ","
     if "," in (decimal, used):
         # "1.500" typed as text read as 1.5 with the point; in a sheet whose mark is the comma it is 1500. A
@@ -483,6 +490,22 @@ def _type_columns(
 
 
 _THOUSANDS_TEXT = r"^[+-]?[1-9][0-9]{0,2}(?:\.[0-9]{3})*\.[0-9]{2}0$"
+# How calamine writes a number cell: digits, at most one point, maybe an exponent; never a comma or a group.
+_NUMBER_CELL = r"^-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$"
+
+
+def _mixed_numbers(col: pa.Array, comma: NumberFormat) -> tuple[pa.Array, str] | None:
+    """A column of number cells and numbers typed as text with the sheet's comma, as numbers; None when the text
+    is no such numbers. A cell like "1.234" counts as the number cell it reads as."""
+    text = col.cast(pa.string())
+    cells = pc.fill_null(pc.match_substring_regex(text, _NUMBER_CELL), False)
+    if not pc.any(cells).as_py() or pc.all(pc.or_(cells, pc.is_null(text))).as_py():
+        return None
+    typed, kind = _typed(pc.if_else(cells, pa.scalar(None, pa.string()), text), comma)
+    if kind not in ("int", "float") and unit(kind) is None:
+        return None
+    numbers = pc.if_else(cells, pc.cast(pc.if_else(cells, text, None), pa.float64()), typed.cast(pa.float64()))
+    return numbers, kind if unit(kind) is not None else "float"
 
 
 _DECIMAL_SAMPLE = 10_000  # rows of each text column that vote on the decimal mark
@@ -494,7 +517,10 @@ def _text_decimal(columns: list[pa.Array]) -> str:
     for col in columns:
         sample = col.slice(0, _DECIMAL_SAMPLE).cast(pa.string())
         # Only a value with a mark between digits can tell it: names and codes are left out before Python sees them.
-        values += pc.unique(sample.filter(pc.match_substring_regex(sample, "[0-9][.,][0-9]"))).to_pylist()
+        # Number cells ("1234.56") are left out too: they say nothing of how the sheet's text writes numbers.
+        telling = pc.and_(pc.match_substring_regex(sample, "[0-9][.,][0-9]"),
+                          pc.invert(pc.match_substring_regex(sample, _NUMBER_CELL)))
+        values += pc.unique(sample.filter(telling)).to_pylist()
     return detect_decimal([[], values], "\t")  # the first record is a header's place; a tab: not a comma
 
 

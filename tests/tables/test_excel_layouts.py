@@ -332,3 +332,13 @@ def test_a_list_without_a_name_keeps_its_first_value(run_excel, tmp_path):
     rows: list[list[object]] = [[f"user{i}@example.org"] for i in range(6)]
     run = run_excel(_save(_book("List", rows), tmp_path / "list.xlsx"))
     assert run.data.num_rows == 6 and run.data.column(0).to_pylist()[0] == "user0@example.org"
+
+
+def test_number_cells_beside_numbers_typed_with_a_comma(run_excel, tmp_path):
+    # A half-cleaned sheet: some amounts retyped as numbers, the rest still text with the comma.
+    rows: list[list[object]] = [["Item", "Amount", "Price"], ["a", 1234.56, "1.234,56 €"], ["b", "1.234,56", 5.5],
+                                ["c", 12.5, "99,00 €"], ["d", "7,25", "2,50 €"]]
+    run = run_excel(_save(_book("Data", rows), tmp_path / "half.xlsx"))
+    assert run.data.column("Amount").to_pylist() == [1234.56, 1234.56, 12.5, 7.25]
+    assert run.data.column("Price").to_pylist() == [1234.56, 5.5, 99.0, 2.5]
+    assert run.result.metrics["column_units"] == {"Price": "€"} and run.result.metrics["decimal"] == ","
