@@ -31,6 +31,7 @@ from jobs.tables.infer import (
     UNDECIDED,
     NumberFormat,
     chunk_kind,
+    chunk_typed,
     convert,
     date_order,
     first_value,
@@ -528,13 +529,13 @@ def _typed(arr: pa.Array, fmt: NumberFormat) -> tuple[pa.Array, str]:
     """Text cells → the narrowest kind that holds every value (and that kind); midnight-only date-times become
     dates."""
     text = pc.fill_null(arr.cast(pa.string()), "")
-    kind = chunk_kind(text, fmt)
+    kind, converted = chunk_typed(text, fmt)  # the conversion that told the kind is the column's: done once
     if kind == "string":
         if not pc.any(pc.match_substring_regex(text, _DATE_CELL)).as_py():
             return convert(text, "string"), "string"  # no date or time cell among the text: one pass to know
         return (_times_among_text(text) or _dates_among_text(text, fmt)
                 or (convert(_without_midnight(text), "string"), "string"))
-    typed = convert(text, "string" if kind == "null" else kind, fmt)
+    typed = converted if converted is not None else convert(text, "string" if kind == "null" else kind, fmt)
     if kind == "timestamp":
         return _clock(typed) or _midnight_dates(typed, kind)
     return typed, kind

@@ -268,7 +268,10 @@ def _tidied(arr: pa.Array, kind: str) -> pa.Array | None:
             return None
     if kind in ("int", "float") and pc.any(pc.ends_with(out, "-")).as_py():
         out = pc.replace_substring_regex(out, _TRAILING_MINUS, r"-\1")
-    if kind == "date" and pc.any(pc.match_substring_regex(out, _MIDNIGHT)).as_py():
+    if kind == "date" and pc.all(pc.or_(pc.and_(pc.equal(pc.binary_length(out), 19), pc.ends_with(out, " 00:00:00")),
+                                         pc.equal(out, ""))).as_py():
+        out = pc.utf8_slice_codeunits(out, 0, 10)  # "2024-01-31 00:00:00" throughout (workbook date cells)
+    elif kind == "date" and pc.any(pc.match_substring_regex(out, _MIDNIGHT)).as_py():
         # "2024-01-31 00:00:00": how databases and many systems export a date. Midnight throughout is a date,
         # as in workbooks; a later time of day widens the column to date-times in place.
         out = pc.replace_substring_regex(out, _MIDNIGHT, "")
@@ -527,6 +530,12 @@ def _has_huge(typed: pa.Array) -> bool:
 def chunk_kind(arr: pa.Array, fmt: NumberFormat) -> str:
     """The narrowest kind that holds every value of this chunk."""
     return _chunk_kind(arr, fmt)[0]
+
+
+def chunk_typed(arr: pa.Array, fmt: NumberFormat) -> tuple[str, pa.Array | None]:
+    """The narrowest kind that holds every value of this chunk, and the chunk converted to it (None for text
+    and for a chunk of nulls): what :func:`chunk_kind` converts to tell the kind, kept."""
+    return _chunk_kind(arr, fmt)
 
 
 def _chunk_kind(arr: pa.Array, fmt: NumberFormat) -> tuple[str, pa.Array | None]:
