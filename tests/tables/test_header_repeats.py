@@ -55,5 +55,7 @@ def test_blank_rows_of_a_sheet_saved_as_csv(run_csv):
         (3, 2, "an empty row: every field is blank"), (5, 4, "an empty row: every field is blank"),
         (7, 6, "a totals line below the table, not a row of data")]
     assert "2 empty row(s) (only delimiters, the first on line 3) were left out" in run.result.warnings[0]
+    spaces = run_csv(b"a;b;c\n1;x;2\n ; ; \n3;y;4\n", name="spaces.csv")
+    assert spaces.data.num_rows == 2 and spaces.summary["rejected_rows"] == 1  # fields of spaces alone: blank
     single = run_csv(b'email\nann@example.org\n""\nbob@example.org\n', name="one.csv")
     assert single.data.num_rows == 3  # one column: a blank field is a value left blank
