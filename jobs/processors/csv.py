@@ -50,7 +50,7 @@ from jobs.tables.infer import (
     date_order,
     unit,
 )
-from jobs.tables.rejects import Rejects
+from jobs.tables.rejects import EMPTY_ROW, Rejects, blank_rows
 from jobs.tables.report import Summary, write_data, write_side_outputs
 from jobs.tables.sniff import COMPRESSIONS, Dialect, describe, file_kind, magic_kind, read_head, sniff
 from jobs.tables.spread import spread_kinds
@@ -773,37 +773,18 @@ def _reject_header_repeats(
     return (batch.filter(pc.invert(again)), len(hits)) if hits else (batch, 0)
 
 
-EMPTY_ROW = "an empty row: every field is blank"
-
-
 def _reject_empty_rows(
     batch: pa.RecordBatch, before: int, delimiter: str, rejects: Rejects
 ) -> tuple[pa.RecordBatch, int]:
     """Rows with every field blank (";;;": a sheet's blank rows, saved as CSV) go to the rejects: as rows they
-    would only add a row of nulls. The first column decides for most chunks: one comparison. In a table of one
-    column an empty field is a value left blank, and stays."""
-    if batch.num_columns < 2:
+    would only add a row of nulls."""
+    empty = blank_rows(batch.columns)
+    if empty is None:
         return batch, 0
-    empty = None
-    for arr in batch.columns:
-        blank = _blank(arr) if pa.types.is_string(arr.type) else pc.is_null(arr)
-        empty = blank if empty is None else pc.and_(empty, blank)
-        if not pc.any(empty).as_py():
-            return batch, 0
-    assert empty is not None
     hits = pc.indices_nonzero(empty).to_pylist()
     for k, idx in enumerate(hits):
         rejects.add(None, rejects.file_row(before + idx + 1 - k), delimiter * (batch.num_columns - 1), EMPTY_ROW)
     return batch.filter(pc.invert(empty)), len(hits)
-
-
-def _blank(arr: pa.Array) -> pa.Array:
-    """Empty, null or only spaces (" ; ; "). Trimming every chunk's first column cost a clean file ~2-5 % of its
-    time, so only a column with a value that starts with a space is trimmed."""
-    empty = pc.fill_null(pc.equal(arr, ""), True)
-    if pc.any(pc.starts_with(arr, " ")).as_py():
-        empty = pc.or_(empty, pc.fill_null(pc.equal(pc.utf8_trim_whitespace(arr), ""), False))
-    return empty
 
 
 def _is_end_of(text: str, stream: InputStream) -> bool:

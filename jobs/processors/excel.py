@@ -15,7 +15,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from itertools import takewhile
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -25,7 +24,7 @@ import pyarrow.compute as pc
 
 from jobs.outputs import part_suffixes
 from jobs.processors.base import ProcessingError, ProcessOptions, ProcessResult, ProgressCallback
-from jobs.tables.footer import MAX_LINES, MAX_NOTES, NOTE_REASON, is_note_row, is_tax_row, is_total_row, set_aside
+from jobs.tables.footer import NOTE_REASON, footer_rows, set_aside
 from jobs.tables.footer import REASON as TOTALS_REASON
 from jobs.tables.infer import (
     UNDECIDED,
@@ -39,7 +38,7 @@ from jobs.tables.infer import (
     unit,
 )
 from jobs.tables.names import unique_names
-from jobs.tables.rejects import Rejects
+from jobs.tables.rejects import EMPTY_ROW, Rejects, blank_rows
 from jobs.tables.report import Summary, write_data, write_side_outputs
 from jobs.tables.sniff import describe, detect_decimal, detect_header, file_kind
 from jobs.tables.threads import join_ticking, ticking
@@ -388,22 +387,12 @@ def _sheet_rejects(shaped: Shaped) -> Rejects | None:
     return rejects
 
 
-EMPTY_ROW = "an empty row: every cell is blank"
-
-
 def _cut_empty_rows(body: pa.RecordBatch) -> tuple[pa.RecordBatch, list[int]]:
     """The body without the blank rows among its data (a row left free between groups), and their data rows.
-    Blank rows after the last filled one are formatting, dropped later without a word (:func:`_drop_empty_tail`).
-    A one-column table keeps them: there a blank cell is a value left blank."""
-    if body.num_columns < 2 or body.num_rows == 0:
+    Blank rows after the last filled one are formatting, dropped later without a word (:func:`_drop_empty_tail`)."""
+    empty = blank_rows([col.cast(pa.string()) for col in body.columns]) if body.num_rows else None
+    if empty is None:
         return body, []
-    empty = None
-    for col in body.columns:
-        blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(col.cast(pa.string())), ""), True)
-        empty = blank if empty is None else pc.and_(empty, blank)
-        if not pc.any(empty).as_py():
-            return body, []
-    assert empty is not None
     filled = pc.indices_nonzero(pc.invert(empty))
     last = filled[-1].as_py() if len(filled) else -1
     inside = pc.and_(empty, pc.less_equal(pa.array(np.arange(body.num_rows)), last))
@@ -416,30 +405,19 @@ def _set_aside(totals: list[tuple[int, str]], footnotes: list[tuple[int, str]], 
 
 
 def _cut_totals(body: pa.RecordBatch) -> tuple[pa.RecordBatch, list[tuple[int, str]], list[tuple[int, str]]]:
-    """The body without the totals rows at its end ("Total", "Summe": see jobs/tables/footer.py) and the notes
-    below them ("* Amounts in EUR"), and those rows as (data row, cells joined by tabs). Blank rows between them
-    and the table go too; notes go only with totals (a last row of one text cell may be data)."""
+    """The body without the totals rows at its end and the notes below them (:func:`footer.footer_rows`: the
+    rules of CSV files), and those rows as (data row, cells joined by tabs). Blank rows between them and the
+    table go too."""
     look = min(body.num_rows, 64)
     rows = [["" if v is None else str(v) for v in row.values()] for row in body.slice(body.num_rows - look).to_pylist()]
-    filled = [i for i, row in enumerate(rows) if any(v.strip() for v in row)]
-    notes = list(takewhile(lambda i: _is_footnote(rows[i]), reversed(filled)))[:MAX_NOTES]
-    above = filled[: len(filled) - len(notes)]
-    totals = list(takewhile(lambda i: is_total_row(rows[i]) or is_tax_row(rows[i]), reversed(above)))[:MAX_LINES]
-    while totals and not is_total_row(rows[totals[-1]]):
-        totals.pop()  # tax lines ("MwSt 19%") count only below a total: "Zwischensumme", "MwSt", "Gesamtsumme"
-    table = above[: len(above) - len(totals)]
+    totals, notes = footer_rows(rows)
+    table = [i for i in range(totals[0] if totals else 0) if any(v.strip() for v in rows[i])]
     if not totals or (not table and look == body.num_rows):
         return body, [], []  # no totals, or nothing but totals: the rows stay as they are
     first = body.num_rows - look
     cut = first + (table[-1] + 1 if table else 0)
-    found = [[(first + i + 1, "\t".join(rows[i]).rstrip("\t")) for i in sorted(part)] for part in (totals, notes)]
+    found = [[(first + i + 1, "\t".join(rows[i]).rstrip("\t")) for i in part] for part in (totals, notes)]
     return body.slice(0, cut), found[0], found[1]
-
-
-def _is_footnote(row: list[str]) -> bool:
-    """One text cell ("* Amounts in EUR, excl. VAT"), not a total, nor a number or date in a one-column table."""
-    values = [v for v in row if v.strip()]
-    return is_note_row(row) and chunk_kind(pa.array(values, pa.string()), NumberFormat()) == "string"
 
 
 def _type_columns(
@@ -616,7 +594,7 @@ def _dates_among_text(text: pa.Array, fmt: NumberFormat) -> tuple[pa.Array, str]
 def _midnight_dates(stamps: pa.Array, kind: str) -> tuple[pa.Array, str]:
     """Date-times that are all at midnight as dates (kind "timestamp…" becomes "date…")."""
     micros = pc.drop_null(stamps).cast(pa.int64()).to_numpy(zero_copy_only=False)
-    if len(micros) and np.all(micros % 86_400_000_000 == 0):
+    if len(micros) and np.all(micros % _DAY_US == 0):
         return stamps.cast(pa.date32()), kind.replace("timestamp", "date")
     return stamps, kind
 

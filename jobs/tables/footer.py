@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,41 +80,46 @@ def find_footer(path: Path, encoding: str, delimiter: str, quote: str) -> Footer
         at += len(piece) + 1
     if start:
         pieces = pieces[1:]  # the first may be cut by the tail's start
-    found: list[tuple[int, str]] = []
-    notes = totals = 0
-    for first, raw in reversed(pieces):
-        text = raw.decode(encoding, errors="replace").rstrip("\r")
-        if not text.strip(delimiter + " \t"):
-            continue  # blank lines (and lines of bare delimiters) between the table and its totals
-        fields = _fields(text, delimiter, quote)
+    # The last lines are enough: the totals, the notes below them and blank lines between (parsed one by one).
+    lines = [(start + first, raw.decode(encoding, errors="replace").rstrip("\r")) for first, raw in pieces[-64:]]
+    totals, notes = footer_rows([_fields(text, delimiter, quote) for _, text in lines])
+    if not totals:
+        return None
+    offset = lines[totals[0]][0]
+    if start == 0 and sum(1 for line in tail[:offset - start].split(b"\n") if line.strip()) < 2:
+        return None  # a header and a totals line, and no data between: leave such a file as it is
+    return Footer(offset, [(tail[offset - start:lines[i][0] - start].count(b"\n"), lines[i][1])
+                           for i in totals + notes], len(notes))
+
+
+def footer_rows(rows: Sequence[list[str] | None]) -> tuple[list[int], list[int]]:
+    """Where ``rows`` (a file's last lines, a sheet's last rows) end with totals: the indices of the totals rows
+    (with the tax lines between them) and of up to MAX_NOTES one-field notes below them, each ascending; two
+    empty lists when they do not. Blank rows are passed over; None (no row of its own: the end of a quoted value
+    spread over lines) ends the look. One set of rules for CSV files and workbooks."""
+    block: list[int] = []
+    notes: list[int] = []
+    for i in range(len(rows) - 1, -1, -1):
+        fields = rows[i]
         if fields is None:
             break
-        if not found or notes == len(found):  # below any totals: a note, or the first totals line
-            if is_total_row(fields):
-                totals += 1
-            elif notes < MAX_NOTES and is_note_row(fields):
-                notes += 1
-            else:
-                break
-        elif len(found) - notes < MAX_LINES and (is_total_row(fields) or is_tax_row(fields)):
-            totals += is_total_row(fields)
+        if not any(v.strip() for v in fields):
+            continue
+        if not block and is_total_row(fields):
+            block.append(i)
+        elif not block and len(notes) < MAX_NOTES and is_note_row(fields):
+            notes.append(i)
+        elif block and len(block) < MAX_LINES and (is_total_row(fields) or is_tax_row(fields)):
+            block.append(i)
         else:
             break
-        found.append((start + first, text))
-    # Tax lines count only between totals; notes only below them, and only when shorter than the totals (in a
-    # one-column file every line is one field: "Total" followed by more entries is no footer).
-    while found and len(found) > notes and not is_total_row(_fields(found[-1][1], delimiter, quote) or []):
-        found.pop()
-    if not totals or len(found) == notes:
-        return None
-    widest_note = max((len(_fields(text, delimiter, quote) or []) for _, text in found[:notes]), default=0)
-    if notes and widest_note >= len(_fields(found[notes][1], delimiter, quote) or []):
-        return None
-    offset = found[-1][0]
-    if start == 0 and sum(1 for line in tail[:offset].split(b"\n") if line.strip()) < 2:
-        return None  # a header and a totals line, and no data between: leave such a file as it is
-    return Footer(offset, [(tail[offset - start:at - start].count(b"\n"), text) for at, text in reversed(found)],
-                  notes)
+    while block and not is_total_row(rows[block[-1]] or []):
+        block.pop()  # tax lines ("MwSt 19%") count only below a total: "Zwischensumme", "MwSt", "Gesamtsumme"
+    # A note is narrower than the totals above it: in a one-column table, "Total" followed by more entries is no
+    # footer.
+    if not block or (notes and sum(1 for v in rows[block[0]] or [] if v.strip()) < 2):
+        return [], []
+    return sorted(block), sorted(notes)
 
 
 def _fields(text: str, delimiter: str, quote: str) -> list[str] | None:

@@ -342,3 +342,11 @@ def test_number_cells_beside_numbers_typed_with_a_comma(run_excel, tmp_path):
     assert run.data.column("Amount").to_pylist() == [1234.56, 1234.56, 12.5, 7.25]
     assert run.data.column("Price").to_pylist() == [1234.56, 5.5, 99.0, 2.5]
     assert run.result.metrics["column_units"] == {"Price": "€"} and run.result.metrics["decimal"] == ","
+
+
+def test_a_one_column_list_with_total_among_its_entries(run_excel, tmp_path):
+    # Every row is one cell: "Total" followed by more entries is no footer (the same rule as CSV files).
+    rows: list[list[object]] = [["term"], ["Revenue"], ["Total"], ["Margin"], ["Profit"]]
+    run = run_excel(_save(_book("Terms", rows), tmp_path / "terms.xlsx"))
+    assert run.data.column(0).to_pylist()[-4:] == ["Revenue", "Total", "Margin", "Profit"]
+    assert run.result.metrics["rejected_rows"] == 0
